@@ -1,0 +1,69 @@
+import {analyzePlan, reviewBatches} from '../../schedule/index.js';
+import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import type {CliIo} from '../io.js';
+import {planCsv, planJson, planMarkdown, planMermaid, planText} from '../plan-output.js';
+import {readPlan} from '../read-plan.js';
+import {writeOutput} from '../write-output.js';
+
+export interface PlanOptions {
+  readonly workers?: number;
+  readonly format?: 'text' | 'json' | 'md' | 'mermaid' | 'csv';
+  readonly output?: string;
+  readonly maxLoc?: number;
+  readonly budgetMs?: number;
+  readonly from?: string;
+  readonly reportLink?: string;
+}
+
+/** `paraplan plan PLAN -j N`: the schedule, its figures and the what-if table, in one of five formats. */
+export async function planCommand(file: string, options: PlanOptions, io: CliIo): Promise<number> {
+  const read = await readPlan(file, {...(options.from ? {from: options.from} : {})}, io);
+  if (!read.ok) return read.exitCode;
+  const {plan} = read;
+  const workers = options.workers ?? plan.concurrency;
+  if (!Number.isInteger(workers) || workers < 1) {
+    io.err(`error: -j expects a positive integer, got ${workers}\n`);
+    return EXIT_USAGE;
+  }
+  const format = options.format ?? 'text';
+  if (format === 'csv') {
+    await writeOutput(planCsv(plan), options.output, io);
+    return EXIT_OK;
+  }
+  const analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000});
+  const batches = options.maxLoc !== undefined ? reviewBatches(plan, analysis.order, options.maxLoc) : undefined;
+  let text: string;
+  switch (format) {
+    case 'json': {
+      const json = JSON.parse(planJson(plan, analysis)) as Record<string, unknown>;
+      if (batches) json['reviewBatches'] = batches;
+      text = JSON.stringify(json, null, 2) + '\n';
+      break;
+    }
+    case 'md':
+      text = planMarkdown(plan, analysis, options.reportLink ? {reportLink: options.reportLink} : {});
+      if (batches) text += reviewBatchesText(batches, true);
+      break;
+    case 'mermaid':
+      text = planMermaid(plan, analysis);
+      break;
+    case 'text':
+      text = planText(plan, analysis);
+      if (batches) text += reviewBatchesText(batches, false);
+      break;
+  }
+  await writeOutput(text, options.output, io);
+  return EXIT_OK;
+}
+
+type Batches = ReturnType<typeof reviewBatches>;
+
+function reviewBatchesText(batches: Batches, markdown: boolean): string {
+  const lines = [markdown ? '## Review batches\n' : '\nReview batches:'];
+  batches.batches.forEach((b, i) => {
+    const flag = b.oversized ? ' (one task above the limit)' : '';
+    lines.push(`${markdown ? '- ' : '  '}Batch ${i + 1}: ${b.loc} LOC${flag}: ${b.tasks.join(', ')}`);
+  });
+  if (batches.unsized.length) lines.push(`${markdown ? '\n' : '  '}${batches.unsized.length} tasks have no size (counted as 0 LOC): ${batches.unsized.join(', ')}`);
+  return lines.join('\n') + '\n';
+}

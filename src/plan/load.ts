@@ -1,0 +1,237 @@
+import {readFile, readdir, stat} from 'node:fs/promises';
+import {basename, extname, join} from 'node:path';
+import {LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node} from 'yaml';
+import type {Diagnostic, Location, Result} from '../model/index.js';
+import {err, ok} from '../model/index.js';
+import {importPlan, sniffJsonFormat, type ImportFormat, type ImportInput} from './import/index.js';
+import type {DataPath, PlanSource, SourceFormat} from './source.js';
+import {decodePlanBytes, locationAt, nestingDepth} from './text.js';
+
+/** Plans larger than this are refused before they are read. */
+export const DEFAULT_MAX_PLAN_BYTES = 32 * 1024 * 1024;
+/** Deeper nesting than this is refused: no plan needs it, and it is how parsers are attacked. */
+export const MAX_NESTING = 64;
+/** A YAML alias may be expanded at most this many times (alias bombs). */
+export const MAX_YAML_ALIASES = 100;
+
+export interface LoadOptions {
+  /** The format to read; `auto` (the default) goes by extension, then content. */
+  readonly from?: 'auto' | SourceFormat;
+  /** @default DEFAULT_MAX_PLAN_BYTES */
+  readonly maxBytes?: number;
+}
+
+const MARKDOWN_EXT = new Set(['.md', '.markdown', '.mdx', '.txt', '.text']);
+
+/** The format implied by a file name, or undefined when the content must decide. */
+export function formatFromName(file: string): SourceFormat | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  if (ext === '.json') return 'json';
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
+  if (MARKDOWN_EXT.has(ext)) return 'markdown';
+  return undefined;
+}
+
+/**
+ * Reads a plan file or folder into a PlanSource. The only function of the core that touches the file system.
+ * Every problem comes back as a located diagnostic, never as a throw.
+ */
+export async function loadPlanSource(path: string, options: LoadOptions = {}): Promise<Result<PlanSource, Diagnostic[]>> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES;
+  const from = options.from ?? 'auto';
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(e)})`;
+    return err([{severity: 'error', code: 'file-not-found', message: `${path} ${why}; pass the path of a plan file (YAML, JSON, Markdown or CSV) or folder`}]);
+  }
+  if (info.isDirectory()) return loadFolder(path, from, maxBytes);
+  if (!info.isFile()) return err([{severity: 'error', code: 'not-a-file', message: `${path} is not a regular file`}]);
+  if (info.size > maxBytes) return err([tooLarge(path, info.size, maxBytes)]);
+  const bytes = await readFile(path);
+  const text = decodePlanBytes(path, bytes);
+  if (!text.ok) return err([text.error]);
+  const format = from === 'auto' ? (formatFromName(path) ?? sniffText(text.value)) : from;
+  return ok(parsePlanText(path, text.value, format));
+}
+
+function tooLarge(file: string, size: number, maxBytes: number): Diagnostic {
+  const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+  return {
+    severity: 'error',
+    code: 'file-too-large',
+    message: `${file} is ${mb(size)} MB; paraplan reads plans of up to ${mb(maxBytes)} MB (set PARAPLAN_MAX_PLAN_MB to raise the limit)`,
+    location: {file, line: 1, column: 1},
+  };
+}
+
+async function loadFolder(dir: string, from: 'auto' | SourceFormat, maxBytes: number): Promise<Result<PlanSource, Diagnostic[]>> {
+  const names = (await readdir(dir)).filter((n) => MARKDOWN_EXT.has(extname(n).toLowerCase())).sort();
+  if (names.length === 0) {
+    return err([{severity: 'error', code: 'empty-folder', message: `${dir} has no Markdown or text files; pass a plan file, or a folder of Markdown documents`}]);
+  }
+  const inputs: ImportInput[] = [];
+  let total = 0;
+  for (const name of names) {
+    const file = join(dir, name);
+    const info = await stat(file);
+    if (!info.isFile()) continue;
+    total += info.size;
+    if (total > maxBytes) return err([tooLarge(dir, total, maxBytes)]);
+    const text = decodePlanBytes(file, await readFile(file));
+    if (!text.ok) return err([text.error]);
+    inputs.push({file, text: text.value});
+  }
+  const format = from === 'auto' ? 'markdown' : from;
+  if (format === 'yaml' || format === 'json') {
+    return err([{severity: 'error', code: 'folder-format', message: `${dir} is a folder; --from ${format} reads one file, pass the file instead`}]);
+  }
+  return ok(importPlan(format, inputs));
+}
+
+/** Guesses the format of a file whose name does not say. */
+export function sniffText(text: string): SourceFormat {
+  const head = text.trimStart();
+  if (head.startsWith('{') || head.startsWith('[')) return 'json';
+  if (/^(#.*\n|---\s*\n)*\s*(name|tasks|concurrency|description)\s*:/m.test(head.slice(0, 4096)) && /^tasks\s*:/m.test(text)) return 'yaml';
+  return 'markdown';
+}
+
+/** Parses text already read (pure: for tests and for stdin). */
+export function parsePlanText(file: string, text: string, format: SourceFormat): PlanSource {
+  const texts = new Map([[file, text]]);
+  switch (format) {
+    case 'yaml':
+      return parseYaml(file, text, texts, 'yaml');
+    case 'json': {
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        return failed(file, 'json', texts, [jsonError(file, text, e as Error)]);
+      }
+      const depth = nestingDepth(data, MAX_NESTING);
+      if (depth > MAX_NESTING) return failed(file, 'json', texts, [tooDeep(file)]);
+      const kind = sniffJsonFormat(data);
+      if (kind !== 'json') return importPlan(kind, [{file, text}]);
+      return {file, format: 'json', data, locate: lazyLocator(file, text), diagnostics: [], inferences: [], texts};
+    }
+    case 'markdown':
+    case 'csv':
+    case 'task-master':
+    case 'wfcommons':
+      return importPlan(format satisfies ImportFormat, [{file, text}]);
+  }
+}
+
+function failed(file: string, format: SourceFormat, texts: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): PlanSource {
+  return {file, format, data: undefined, locate: () => undefined, diagnostics, inferences: [], texts};
+}
+
+function tooDeep(file: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'too-deep',
+    message: `${file} nests lists or maps more than ${MAX_NESTING} levels deep; a plan never needs that, check the file`,
+    location: {file, line: 1, column: 1},
+  };
+}
+
+function jsonError(file: string, text: string, e: Error): Diagnostic {
+  const m = /position (\d+)/.exec(e.message);
+  const lc = /line (\d+) column (\d+)/.exec(e.message);
+  const location = lc ? {file, line: Number(lc[1]), column: Number(lc[2])} : locationAt(file, text, m ? Number(m[1]) : 0, 1);
+  const what = e.message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+  return {severity: 'error', code: 'json-syntax', message: `invalid JSON: ${what}; fix the syntax at this point`, location};
+}
+
+function parseYaml(file: string, text: string, texts: ReadonlyMap<string, string>, format: SourceFormat): PlanSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {lineCounter, uniqueKeys: true, prettyErrors: false});
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const pos = lineCounter.linePos(e.pos[0]);
+    const overflow = /call stack/i.test(e.message);
+    diagnostics.push({
+      severity: 'error',
+      code: overflow ? 'too-deep' : 'yaml-syntax',
+      message: overflow ? `${file} nests too deeply for a plan; check the file` : `invalid YAML: ${firstLine(e.message)}`,
+      location: {file, line: pos.line, column: pos.col, length: Math.max(1, e.pos[1] - e.pos[0])},
+    });
+  }
+  for (const w of doc.warnings) {
+    const pos = lineCounter.linePos(w.pos[0]);
+    diagnostics.push({severity: 'warning', code: 'yaml-warning', message: firstLine(w.message), location: {file, line: pos.line, column: pos.col}});
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return failed(file, format, texts, diagnostics);
+  let data: unknown;
+  try {
+    data = doc.toJS({maxAliasCount: MAX_YAML_ALIASES});
+  } catch (e) {
+    const bomb = e instanceof ReferenceError || /alias/i.test(String(e));
+    return failed(file, format, texts, [
+      {
+        severity: 'error',
+        code: bomb ? 'yaml-alias-bomb' : 'yaml-syntax',
+        message: bomb
+          ? `${file} expands YAML aliases more than ${MAX_YAML_ALIASES} times (a "billion laughs" pattern); write the values out instead of aliasing them`
+          : `invalid YAML: ${firstLine(String(e))}`,
+        location: {file, line: 1, column: 1},
+      },
+    ]);
+  }
+  if (nestingDepth(data, MAX_NESTING) > MAX_NESTING) return failed(file, format, texts, [tooDeep(file)]);
+  return {file, format, data, locate: yamlLocator(file, doc, lineCounter), diagnostics, inferences: [], texts};
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+/** Finds the node at `path`, or the deepest ancestor that exists, and returns where it starts. */
+function yamlLocator(file: string, doc: Document, lineCounter: LineCounter): (path: DataPath) => Location | undefined {
+  return (path) => {
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        keyNode = pair.key;
+        node = pair.value ?? pair.key;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        keyNode = undefined;
+        node = item;
+      } else break;
+    }
+    const target = (node ?? keyNode) as Node | null | undefined;
+    const range = target?.range;
+    if (!range) return undefined;
+    const pos = lineCounter.linePos(range[0]);
+    const endPos = lineCounter.linePos(range[1]);
+    return {file, line: pos.line, column: pos.col, length: endPos.line === pos.line ? Math.max(1, endPos.col - pos.col) : 1};
+  };
+}
+
+/** JSON is YAML: locating is rare (only for diagnostics), so the position-keeping parse happens on first use. */
+function lazyLocator(file: string, text: string): (path: DataPath) => Location | undefined {
+  let locate: ((path: DataPath) => Location | undefined) | undefined;
+  return (path) => {
+    if (!locate) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, {lineCounter, uniqueKeys: false});
+      locate = yamlLocator(file, doc, lineCounter);
+    }
+    return locate(path);
+  };
+}
+
+/** The display name of a plan source: its `name`, else the file name without extension. */
+export function defaultPlanName(file: string): string {
+  return basename(file).replace(/\.[^.]+$/, '');
+}

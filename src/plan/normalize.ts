@@ -1,0 +1,537 @@
+import type {
+  Command,
+  Dependency,
+  DependencyKind,
+  Diagnostic,
+  Estimate,
+  ExecutorProfile,
+  Group,
+  Location,
+  Plan,
+  Task,
+  TaskId,
+  VerifyCommand,
+} from '../model/index.js';
+import {AGENT_PRESETS, ATTEMPT_OUTCOMES, DEFAULT_RETRY_ON, isTaskId, parseDurationMs, parseEstimate, taskId} from '../model/index.js';
+import {parseCommand} from './command.js';
+import {checkGraph} from './rules.js';
+import {TASK_KEY_ALIASES, TASK_KEYS, WrittenPlan, WrittenTask, type WrittenVerify} from './schema.js';
+import type {DataPath, PlanSource} from './source.js';
+import {defaultPlanName} from './load.js';
+import {suggestion} from './suggest.js';
+import type {z} from 'zod';
+
+/** The estimate used for tasks without one, unless `defaults.estimate` says otherwise. */
+export const DEFAULT_ESTIMATE_MS = 30 * 60_000;
+/** Workers when neither the plan nor `-j` says. */
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface NormalizeResult {
+  /** Undefined when there is any error. */
+  readonly plan?: Plan;
+  /** Every problem found, errors and warnings, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Validates a written plan and builds the frozen `Plan`. Reports every problem in one pass; never changes the
+ * plan to make it valid.
+ */
+export function normalizePlan(source: PlanSource): NormalizeResult {
+  const diagnostics: Diagnostic[] = [...source.diagnostics];
+  if (source.data === undefined) return {diagnostics};
+  const ctx = new Context(source, diagnostics);
+  const plan = ctx.build();
+  const sorted = sortDiagnostics(diagnostics);
+  return sorted.some((d) => d.severity === 'error') || !plan ? {diagnostics: sorted} : {plan, diagnostics: sorted};
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({d, i}))
+    .sort((a, b) => {
+      const la = a.d.location;
+      const lb = b.d.location;
+      if (la && lb) return la.file.localeCompare(lb.file) || la.line - lb.line || la.column - lb.column || a.i - b.i;
+      if (la) return 1;
+      if (lb) return -1;
+      return a.i - b.i;
+    })
+    .map((x) => x.d);
+}
+
+/** Holds the state of one normalization. */
+class Context {
+  readonly #source: PlanSource;
+  readonly #diagnostics: Diagnostic[];
+
+  constructor(source: PlanSource, diagnostics: Diagnostic[]) {
+    this.#source = source;
+    this.#diagnostics = diagnostics;
+  }
+
+  #at(path: DataPath): Location | undefined {
+    return this.#source.locate(path);
+  }
+
+  error(code: string, path: DataPath, message: string, related?: Diagnostic['related']): void {
+    this.#diagnostics.push({severity: 'error', code, message, location: this.#at(path), ...(related ? {related} : {})});
+  }
+
+  warn(code: string, path: DataPath, message: string): void {
+    this.#diagnostics.push({severity: 'warning', code, message, location: this.#at(path)});
+  }
+
+  /** Reports zod issues with their field path first (`tasks[3].priority: ...`). */
+  #schemaIssues(issues: readonly z.core.$ZodIssue[], base: DataPath): void {
+    for (const issue of issues) {
+      const path = [...base, ...(issue.path as (string | number)[])];
+      this.error('schema', path, `${formatPath(path)}: ${issueMessage(issue)}`);
+    }
+  }
+
+  build(): Plan | undefined {
+    const data = this.#source.data;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      this.error('not-a-plan', [], `${this.#source.file} does not hold a plan: expected a map with a "tasks" list (see examples/ and schema/plan.schema.json)`);
+      return undefined;
+    }
+    const raw = data as Record<string, unknown>;
+    if (!('tasks' in raw)) {
+      this.error('no-tasks', [], `${this.#source.file} has no "tasks" list; add tasks: [{id: ..., run: [...]}]`);
+      return undefined;
+    }
+    // Validate the plan without its tasks, then each task on its own, so one bad task does not hide the rest.
+    const top = WrittenPlan.safeParse({...raw, tasks: []});
+    if (!top.success) this.#schemaIssues(top.error.issues, []);
+    const writtenTasks = raw['tasks'];
+    if (!Array.isArray(writtenTasks)) {
+      this.error('schema', ['tasks'], `tasks: expected a list of tasks, got ${describe(writtenTasks)}`);
+      return undefined;
+    }
+    if (writtenTasks.length === 0) {
+      this.error('no-tasks', ['tasks'], 'the plan has no tasks; add at least one task');
+      return undefined;
+    }
+    const plan = top.success ? top.data : (WrittenPlan.partial().safeParse({...raw, tasks: []}).data ?? {tasks: []});
+    return this.#buildPlan(plan as WrittenPlan, writtenTasks);
+  }
+
+  #buildPlan(written: WrittenPlan, writtenTasks: unknown[]): Plan | undefined {
+    const defaults = written.defaults ?? {};
+    const executors = this.#executors(written);
+    const pools = new Map(Object.entries(written.pools ?? {}));
+    let defaultEstimateMs = DEFAULT_ESTIMATE_MS;
+    if (defaults.estimate !== undefined) {
+      const e = parseEstimate(defaults.estimate);
+      if (e) defaultEstimateMs = (e.low + e.high) / 2;
+      else this.error('invalid-duration', ['defaults', 'estimate'], `defaults.estimate: "${defaults.estimate}" is not a duration; write e.g. 30m, 2h or 1.5d`);
+    }
+    const defaultTimeout = this.#duration(defaults.timeout, ['defaults', 'timeout']);
+    if (defaults.executor !== undefined && !executors.has(defaults.executor)) {
+      this.error('unknown-executor', ['defaults', 'executor'], `defaults.executor: no executor profile "${defaults.executor}"${suggestion(defaults.executor, executors.keys())}`);
+    }
+    this.#retryOn(defaults.retryOn, ['defaults', 'retryOn']);
+
+    // Groups.
+    const groupIndex = new Map<string, number>();
+    const groupDefs: {id: string; title: string; mode: Group['mode']; needs: string[]; declared?: number; path: DataPath}[] = [];
+    (written.groups ?? []).forEach((g, i) => {
+      if (groupIndex.has(g.id)) {
+        this.error('duplicate-group', ['groups', i, 'id'], `group "${g.id}" is defined twice`, [{message: 'first defined here', location: this.#at(['groups', groupIndex.get(g.id)!, 'id'])}]);
+        return;
+      }
+      groupIndex.set(g.id, groupDefs.length);
+      groupDefs.push({id: g.id, title: g.title ?? g.id, mode: g.mode ?? 'unspecified', needs: g.needs ?? [], ...(g.tasks !== undefined ? {declared: g.tasks} : {}), path: ['groups', i]});
+    });
+
+    // Tasks, first pass: ids.
+    const ids = new Map<string, number>();
+    const parsed: (WrittenTask | undefined)[] = [];
+    writtenTasks.forEach((t, i) => {
+      const r = WrittenTask.safeParse(t);
+      if (!r.success) {
+        this.#schemaIssues(r.error.issues, ['tasks', i]);
+        parsed.push(undefined);
+      } else parsed.push(r.data);
+      const rawId = t && typeof t === 'object' ? (t as Record<string, unknown>)['id'] : undefined;
+      if (typeof rawId !== 'string' && typeof rawId !== 'number') return;
+      const id = String(rawId);
+      if (!isTaskId(id)) {
+        this.error('invalid-id', ['tasks', i, 'id'], `tasks[${i}].id: "${id}" is not a valid task id; use letters, digits and . _ - : / @ + (no spaces, no "..", at most 128 characters)`);
+        return;
+      }
+      const first = ids.get(id);
+      if (first !== undefined) {
+        this.error('duplicate-id', ['tasks', i, 'id'], `task id "${id}" is used twice; task ids must be unique`, [{message: `first used here`, location: this.#at(['tasks', first, 'id'])}]);
+        return;
+      }
+      ids.set(id, i);
+    });
+
+    // Group membership (a task may name a group the plan did not declare: it is created).
+    const members = new Map<string, TaskId[]>();
+    parsed.forEach((t, i) => {
+      if (!t?.group || ids.get(String(t.id)) !== i) return;
+      if (!groupIndex.has(t.group)) {
+        groupIndex.set(t.group, groupDefs.length);
+        groupDefs.push({id: t.group, title: t.group, mode: 'unspecified', needs: [], path: ['tasks', i, 'group']});
+      }
+      const list = members.get(t.group) ?? [];
+      list.push(taskId(String(t.id)));
+      members.set(t.group, list);
+    });
+
+    // Tasks, second pass.
+    const tasks: Task[] = [];
+    parsed.forEach((t, i) => {
+      if (!t || ids.get(String(t.id)) !== i) return;
+      const task = this.#task(t, i, writtenTasks[i] as Record<string, unknown>, {defaults, defaultTimeout, executors, pools, ids, groupIndex, members});
+      if (task) tasks.push(task);
+    });
+
+    // Group barriers and sequential order.
+    const groups = new Map<string, Group>();
+    const extraNeeds = new Map<TaskId, Dependency[]>();
+    const addNeed = (id: TaskId, dep: Dependency): void => {
+      const list = extraNeeds.get(id) ?? [];
+      list.push(dep);
+      extraNeeds.set(id, list);
+    };
+    const taskById = new Map(tasks.map((t) => [t.id, t]));
+    for (const g of groupDefs) {
+      const groupTasks = (members.get(g.id) ?? []).filter((id) => taskById.has(id));
+      g.needs.forEach((need, j) => {
+        const path = [...g.path, 'needs', j];
+        if (!groupIndex.has(need)) {
+          this.error('unknown-group', path, `group "${g.id}" needs group "${need}", which is not defined${suggestion(need, groupIndex.keys())}`);
+          return;
+        }
+        if (need === g.id) {
+          this.error('self-dependency', path, `group "${g.id}" needs itself; remove "${need}" from its needs`);
+          return;
+        }
+        const location = this.#at(path);
+        for (const upstream of members.get(need) ?? []) {
+          for (const id of groupTasks) addNeed(id, {task: upstream, kind: 'group-barrier', viaGroup: need, ...(location ? {location} : {})});
+        }
+      });
+      if (g.mode === 'sequential') this.#sequential(g, groupTasks, taskById, addNeed);
+      if (g.declared !== undefined && g.declared !== groupTasks.length) {
+        this.warn('group-count', g.path, `group "${g.id}" is said to have ${g.declared} tasks but has ${groupTasks.length}`);
+      }
+      groups.set(g.id, {
+        id: g.id,
+        title: g.title,
+        mode: g.mode,
+        needs: g.needs.filter((n) => groupIndex.has(n) && n !== g.id),
+        tasks: groupTasks,
+        ...(g.declared !== undefined ? {declaredCount: g.declared} : {}),
+        ...(this.#at(g.path) ? {location: this.#at(g.path)!} : {}),
+      });
+    }
+    const finalTasks = tasks.map((t) => {
+      const more = extraNeeds.get(t.id);
+      if (!more) return t;
+      const seen = new Set(t.needs.map((d) => d.task));
+      const needs = [...t.needs];
+      for (const d of more) {
+        if (d.task === t.id || seen.has(d.task)) continue;
+        seen.add(d.task);
+        needs.push(d);
+      }
+      return {...t, needs};
+    });
+
+    const verify = this.#verifyList(written.verify, ['verify']);
+    // Graph rules run on whatever could be built, so cycles show up together with the other errors.
+    this.#diagnostics.push(...checkGraph(finalTasks));
+    if (this.#diagnostics.some((d) => d.severity === 'error')) return undefined;
+    const plan: Plan = {
+      name: written.name ?? defaultPlanName(this.#source.file),
+      ...(written.description !== undefined ? {description: written.description} : {}),
+      file: this.#source.file,
+      concurrency: written.concurrency ?? DEFAULT_CONCURRENCY,
+      defaultEstimateMs,
+      executors,
+      pools,
+      groups,
+      tasks: new Map(finalTasks.map((t) => [t.id, Object.freeze(t)])),
+      verify,
+      ...(written.rollback !== undefined ? {rollback: written.rollback} : {}),
+      settings: Object.freeze({
+        ...(written.workspace ? {workspace: written.workspace} : {}),
+        ...(written.merge ? {merge: written.merge} : {}),
+        ...(written.budget ? {budget: written.budget} : {}),
+      }),
+    };
+    return Object.freeze(plan);
+  }
+
+  #sequential(g: {id: string; path: DataPath}, groupTasks: TaskId[], taskById: Map<TaskId, Task>, addNeed: (id: TaskId, dep: Dependency) => void): void {
+    const pos = new Map(groupTasks.map((id, k) => [id, k]));
+    let outOfOrder = false;
+    for (const id of groupTasks) {
+      const task = taskById.get(id)!;
+      task.needs.forEach((d) => {
+        const k = pos.get(d.task);
+        if (k !== undefined && k > pos.get(id)!) {
+          outOfOrder = true;
+          this.#diagnostics.push({
+            severity: 'error',
+            code: 'sequential-order',
+            message: `task "${id}" needs "${d.task}", which comes after it in sequential group "${g.id}"; move "${d.task}" before "${id}", or make the group parallel`,
+            ...(d.location ? {location: d.location} : task.location ? {location: task.location} : {}),
+          });
+        }
+      });
+    }
+    if (outOfOrder) return;
+    const location = this.#at(g.path);
+    for (let k = 1; k < groupTasks.length; k++) {
+      addNeed(groupTasks[k]!, {task: groupTasks[k - 1]!, kind: 'sequential-order', viaGroup: g.id, ...(location ? {location} : {})});
+    }
+  }
+
+  #executors(written: WrittenPlan): Map<string, ExecutorProfile> {
+    const map = new Map<string, ExecutorProfile>();
+    map.set('shell', {name: 'shell', kind: 'shell', options: {}, builtin: true});
+    for (const preset of AGENT_PRESETS) map.set(preset, {name: preset, kind: 'agent', options: {preset}, builtin: true, pool: 'agent'});
+    map.set('llm', {name: 'llm', kind: 'llm', options: {}, builtin: true, pool: 'agent'});
+    for (const [name, profile] of Object.entries(written.executors ?? {})) {
+      const {kind, pool, ...options} = profile;
+      const location = this.#at(['executors', name]);
+      if (kind === 'agent') {
+        const preset = typeof options['preset'] === 'string' ? options['preset'] : AGENT_PRESETS.includes(name) ? name : undefined;
+        if (preset === undefined && options['command'] === undefined) {
+          this.error('executor-preset', ['executors', name], `executor "${name}": an agent profile needs preset (one of ${AGENT_PRESETS.join(', ')}) or command (a generic CLI template)`);
+        } else if (preset !== undefined && !AGENT_PRESETS.includes(preset) && preset !== 'generic') {
+          this.error('executor-preset', ['executors', name, 'preset'], `executor "${name}": unknown preset "${preset}"; use one of ${AGENT_PRESETS.join(', ')}, generic${suggestion(preset, AGENT_PRESETS)}`);
+        }
+      }
+      map.set(name, {name, kind, options, builtin: false, ...(pool !== undefined ? {pool} : kind === 'shell' ? {} : {pool: 'agent'}), ...(location ? {location} : {})});
+    }
+    return map;
+  }
+
+  #duration(value: string | number | undefined, path: DataPath): number | undefined {
+    if (value === undefined) return undefined;
+    const ms = typeof value === 'number' ? value * 60_000 : parseDurationMs(value);
+    if (ms === undefined || ms <= 0) {
+      this.error('invalid-duration', path, `${formatPath(path)}: "${value}" is not a duration; write e.g. 90s, 10m, 2h or 1.5d`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  #retryOn(value: readonly string[] | undefined, path: DataPath): string[] | undefined {
+    if (value === undefined) return undefined;
+    const okList: string[] = [];
+    value.forEach((v, i) => {
+      if ((ATTEMPT_OUTCOMES as readonly string[]).includes(v) && v !== 'ok') okList.push(v);
+      else this.error('schema', [...path, i], `${formatPath([...path, i])}: "${v}" is not an attempt outcome; use exit_nonzero, timeout, verify_failed, lost, spawn_error or cancelled${suggestion(v, ATTEMPT_OUTCOMES)}`);
+    });
+    return okList;
+  }
+
+  #command(written: Parameters<typeof parseCommand>[0], path: DataPath): Command | undefined {
+    const r = parseCommand(written);
+    if ('error' in r) {
+      this.error('invalid-command', path, `${formatPath(path)}: ${r.error}`);
+      return undefined;
+    }
+    return r.command;
+  }
+
+  #verifyList(list: readonly WrittenVerify[] | undefined, path: DataPath): VerifyCommand[] {
+    const out: VerifyCommand[] = [];
+    (list ?? []).forEach((v, i) => {
+      const isNamed = typeof v === 'object' && !Array.isArray(v) && 'run' in v;
+      const command = this.#command(isNamed ? v.run : (v as Parameters<typeof parseCommand>[0]), isNamed ? [...path, i, 'run'] : [...path, i]);
+      const location = this.#at([...path, i]);
+      if (command) out.push({command, ...(isNamed && v.name ? {name: v.name} : {}), ...(location ? {location} : {})});
+    });
+    return out;
+  }
+
+  #task(
+    t: WrittenTask,
+    i: number,
+    raw: Record<string, unknown>,
+    env: {
+      defaults: NonNullable<WrittenPlan['defaults']>;
+      defaultTimeout: number | undefined;
+      executors: Map<string, ExecutorProfile>;
+      pools: Map<string, number>;
+      ids: Map<string, number>;
+      groupIndex: Map<string, number>;
+      members: Map<string, TaskId[]>;
+    },
+  ): Task | undefined {
+    const id = taskId(String(t.id));
+    const base: DataPath = ['tasks', i];
+    const extra: Record<string, unknown> = {...(t.extra ?? {})};
+    for (const key of Object.keys(raw)) {
+      if (TASK_KEYS.has(key)) continue;
+      const alias = TASK_KEY_ALIASES[key];
+      if (alias) this.error('unknown-field', [...base, key], `task "${id}": "${key}" is not a paraplan field; write ${alias} instead`);
+      else {
+        this.warn('unknown-field', [...base, key], `task "${id}": unknown field "${key}" is kept as it is but not used${suggestion(key, TASK_KEYS)}`);
+        extra[key] = raw[key];
+      }
+    }
+    let estimate: Estimate | undefined;
+    if (t.estimate !== undefined) {
+      estimate = parseEstimate(t.estimate);
+      if (!estimate) this.error('invalid-duration', [...base, 'estimate'], `task "${id}": estimate "${t.estimate}" is not a duration; write e.g. 15m, 2h, 1.5d or a range like 4-8h`);
+    }
+    const timeoutMs = t.timeout !== undefined ? this.#duration(t.timeout, [...base, 'timeout']) : env.defaultTimeout;
+
+    // Executor.
+    const executorName = t.executor ?? t.agent ?? env.defaults.executor ?? 'shell';
+    const profile = env.executors.get(executorName);
+    const executorField = t.executor !== undefined ? 'executor' : t.agent !== undefined ? 'agent' : undefined;
+    if (!profile && executorField) {
+      this.error('unknown-executor', [...base, executorField], `task "${id}": no executor profile "${executorName}"; define it under executors: or use one of ${[...env.executors.keys()].join(', ')}${suggestion(executorName, env.executors.keys())}`);
+    }
+    if (t.agent !== undefined && t.executor !== undefined && t.agent !== t.executor) {
+      this.error('conflicting-executor', [...base, 'agent'], `task "${id}": agent "${t.agent}" and executor "${t.executor}" disagree; keep one`);
+    }
+    const run = t.run !== undefined ? this.#command(t.run, [...base, 'run']) : undefined;
+    const kind = profile?.kind ?? 'shell';
+    if (t.gate === true && t.run !== undefined) {
+      this.error('gate-with-command', [...base, 'run'], `task "${id}" is a gate (gate: true) but has a run command; a gate only waits for its dependencies: remove run or gate`);
+    }
+    if (t.gate === true && kind !== 'shell') {
+      this.error('gate-with-command', [...base, 'gate'], `task "${id}" is a gate but has an ${kind} executor ("${executorName}"); a gate runs nothing`);
+    }
+    if (kind !== 'shell' && t.run !== undefined && kind === 'llm') {
+      this.error('llm-with-run', [...base, 'run'], `task "${id}": an llm executor does not run commands; move the command to another task or use verify`);
+    }
+    const gate = t.gate === true || (t.run === undefined && kind === 'shell' && !t.instructions && !t.description);
+
+    // Dependencies.
+    const needs: Dependency[] = [];
+    const seen = new Set<string>();
+    (t.needs ?? []).forEach((n, j) => {
+      const path = [...base, 'needs', j];
+      const ref = typeof n === 'string' ? n : n.id;
+      const kind: DependencyKind = typeof n === 'string' ? 'explicit' : (n.kind ?? 'explicit');
+      const location = (typeof n === 'object' && n.source ? parseSource(n.source) : undefined) ?? this.#at(path);
+      if (ref === id) {
+        this.error('self-dependency', path, `task "${id}" needs itself; remove "${ref}" from its needs`);
+        return;
+      }
+      if (env.ids.has(ref)) {
+        if (seen.has(ref)) {
+          this.warn('duplicate-dependency', path, `task "${id}" lists "${ref}" twice in needs`);
+          return;
+        }
+        seen.add(ref);
+        needs.push({task: ref as TaskId, kind, ...(location ? {location} : {})});
+        return;
+      }
+      if (env.groupIndex.has(ref)) {
+        if (t.group === ref) {
+          this.error('self-dependency', path, `task "${id}" needs its own group "${ref}", which includes itself; name the tasks of "${ref}" it needs instead`);
+          return;
+        }
+        for (const member of env.members.get(ref) ?? []) {
+          if (seen.has(member) || member === id) continue;
+          seen.add(member);
+          needs.push({task: member, kind: 'group-barrier', viaGroup: ref, ...(location ? {location} : {})});
+        }
+        return;
+      }
+      const hint = suggestion(ref, [...env.groupIndex.keys(), ...env.ids.keys()]);
+      this.error('unknown-dependency', path, `task "${id}" needs "${ref}", which is not defined${hint || '; check the id or add the task'}`);
+    });
+
+    if (t.pool !== undefined && !env.pools.has(t.pool)) {
+      this.error('unknown-pool', [...base, 'pool'], `task "${id}": no pool "${t.pool}"; declare it under pools: (e.g. pools: {${t.pool}: 2})${suggestion(t.pool, env.pools.keys())}`);
+    }
+    if ((t.trigger === 'one_success' || t.trigger === 'one_failed') && needs.length === 0) {
+      this.error('never-runs', [...base, 'trigger'], `task "${id}" has trigger ${t.trigger} but no dependencies, so it can never run; add needs or remove the trigger`);
+    }
+    (t.files ?? []).forEach((f, j) => {
+      if (f.startsWith('/') || /^[A-Za-z]:[\\/]/.test(f) || f.split(/[\\/]/).includes('..')) {
+        this.error('files-outside', [...base, 'files', j], `task "${id}": files glob "${f}" leaves the repository; write a path relative to the repository root without ".."`);
+      }
+    });
+    if (t.cwd !== undefined && (t.cwd.split(/[\\/]/).includes('..') || t.cwd.startsWith('/'))) {
+      this.warn('cwd-outside', [...base, 'cwd'], `task "${id}": cwd "${t.cwd}" is outside the plan's folder; worktrees will not contain it`);
+    }
+    const retryOn = this.#retryOn(t.retryOn, [...base, 'retryOn']) ?? this.#retryOn(env.defaults.retryOn, ['defaults', 'retryOn']) ?? [...DEFAULT_RETRY_ON];
+    const location = this.#at([...base, 'id']) ?? this.#at(base);
+    const criteria = typeof t.criteria === 'string' ? [t.criteria] : (t.criteria ?? []);
+    const pool = t.pool ?? profile?.pool;
+    return {
+      id,
+      index: i,
+      title: t.title ?? id,
+      ...(t.description !== undefined ? {description: t.description} : {}),
+      ...(t.instructions !== undefined ? {instructions: t.instructions} : {}),
+      priority: t.priority ?? env.defaults.priority ?? 'medium',
+      ...(t.impact !== undefined ? {impact: t.impact} : {}),
+      ...(t.risk !== undefined ? {risk: t.risk} : {}),
+      ...(estimate ? {estimate} : {}),
+      ...(timeoutMs !== undefined ? {timeoutMs} : {}),
+      retries: t.retries ?? env.defaults.retries ?? 0,
+      retryOn,
+      needs,
+      ...(t.group !== undefined ? {group: t.group} : {}),
+      ...(t.owner !== undefined ? {owner: t.owner} : {}),
+      executor: profile ? executorName : 'shell',
+      ...(run ? {run} : {}),
+      verify: this.#verifyList(t.verify, [...base, 'verify']),
+      criteria,
+      ...(t.returns !== undefined ? {returns: t.returns} : {}),
+      deliverables: t.deliverables ?? [],
+      ...(t.testStrategy !== undefined ? {testStrategy: t.testStrategy} : {}),
+      ...(t.size !== undefined ? {size: t.size} : {}),
+      files: t.files ?? [],
+      tags: t.tags ?? [],
+      trigger: t.trigger ?? env.defaults.trigger ?? 'all_success',
+      gate,
+      done: t.done ?? false,
+      ...(t.cwd !== undefined ? {cwd: t.cwd} : {}),
+      env: t.env ?? {},
+      ...(pool !== undefined ? {pool} : {}),
+      workspace: t.workspace ?? env.defaults.workspace ?? (kind === 'shell' ? 'none' : 'worktree'),
+      extra,
+      ...(location ? {location} : {}),
+    };
+  }
+}
+
+/** `plan.md:42` or `plan.md:42:7` → a Location. */
+export function parseSource(source: string): Location | undefined {
+  const m = /^(.*):(\d+)(?::(\d+))?$/.exec(source);
+  return m ? {file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : 1} : undefined;
+}
+
+/** `tasks[3].needs[1]` */
+export function formatPath(path: DataPath): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out || '(plan)';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a map' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      return 'not a valid value here (see schema/plan.schema.json for the accepted forms)';
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,214 @@
+import picomatch from 'picomatch';
+import type {Diagnostic, Location, Task} from '../model/index.js';
+
+/** Most tasks with `files` compared pairwise for overlaps; beyond it the check is skipped with a note. */
+const MAX_FILE_TASKS = 2000;
+
+/**
+ * Rules over the dependency graph: cycles (every strongly connected component, with its path), tasks a cycle
+ * keeps from ever running, and `files` globs that overlap between tasks that may run at the same time.
+ */
+export function checkGraph(tasks: readonly Task[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const n = tasks.length;
+  const index = new Map(tasks.map((t, i) => [t.id as string, i]));
+  // deps[i] = indices task i needs.
+  const deps: number[][] = tasks.map((t) => t.needs.map((d) => index.get(d.task)).filter((x): x is number => x !== undefined));
+  const sccs = stronglyConnected(n, deps);
+  const inCycle = new Uint8Array(n);
+  for (const scc of sccs) {
+    if (scc.length < 2) continue;
+    for (const v of scc) inCycle[v] = 1;
+    const path = cyclePath(scc, deps);
+    const names = path.map((v) => tasks[v]!.id);
+    const related: {message: string; location?: Location}[] = [];
+    for (let k = 0; k + 1 < path.length; k++) {
+      const from = tasks[path[k]!]!;
+      const dep = from.needs.find((d) => d.task === tasks[path[k + 1]!]!.id);
+      const location = dep?.location ?? from.location;
+      related.push({message: `"${from.id}" needs "${dep?.task}"${dep && dep.kind !== 'explicit' ? ` (${dep.kind})` : ''}`, ...(location ? {location} : {})});
+    }
+    const members = scc.length > path.length - 1 ? ` (the cycle's component has ${scc.length} tasks: ${scc.slice(0, 10).map((v) => tasks[v]!.id).join(', ')}${scc.length > 10 ? ', ...' : ''})` : '';
+    const first = tasks[path[0]!]!;
+    diagnostics.push({
+      severity: 'error',
+      code: 'cycle',
+      message: `dependency cycle: ${names.join(' -> ')}${members}; remove one of these dependencies`,
+      ...(related[0]?.location ? {location: related[0].location} : first.location ? {location: first.location} : {}),
+      related,
+    });
+  }
+  if (sccs.some((s) => s.length > 1)) diagnostics.push(...neverRun(tasks, deps, inCycle));
+  diagnostics.push(...fileOverlaps(tasks, deps));
+  return diagnostics;
+}
+
+/** Tarjan's algorithm without recursion (plans can be 100,000 tasks deep). Components in reverse topological order. */
+export function stronglyConnected(n: number, adj: readonly (readonly number[])[]): number[][] {
+  const idx = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  const work: [number, number][] = [];
+  let counter = 0;
+  for (let s = 0; s < n; s++) {
+    if (idx[s] !== -1) continue;
+    work.push([s, 0]);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const [v, i] = top;
+      if (i === 0) {
+        idx[v] = low[v] = counter++;
+        stack.push(v);
+        onStack[v] = 1;
+      }
+      const edges = adj[v]!;
+      if (i < edges.length) {
+        top[1] = i + 1;
+        const w = edges[i]!;
+        if (idx[w] === -1) work.push([w, 0]);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, idx[w]!);
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]![0];
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] === idx[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp.push(w);
+        } while (w !== v);
+        out.push(comp.sort((a, b) => a - b));
+      }
+    }
+  }
+  return out;
+}
+
+/** A shortest cycle through the first task of the component (breadth-first inside it), closed: `[a, b, a]`. */
+function cyclePath(scc: readonly number[], deps: readonly (readonly number[])[]): number[] {
+  const members = new Set(scc);
+  const start = scc[0]!;
+  const prev = new Map<number, number>();
+  const queue = [start];
+  for (let q = 0; q < queue.length; q++) {
+    const v = queue[q]!;
+    for (const w of deps[v]!) {
+      if (!members.has(w)) continue;
+      if (w === start) {
+        const path = [start];
+        for (let x = v; x !== start; x = prev.get(x)!) path.push(x);
+        path.push(start);
+        // path is start <- ... reversed; rebuild in "needs" order: start needs path[...]
+        const middle = path.slice(1, -1).reverse();
+        return [start, ...middle, start];
+      }
+      if (!prev.has(w)) {
+        prev.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+function neverRun(tasks: readonly Task[], deps: readonly (readonly number[])[], inCycle: Uint8Array): Diagnostic[] {
+  const n = tasks.length;
+  const succ: number[][] = Array.from({length: n}, () => []);
+  deps.forEach((ds, v) => ds.forEach((d) => succ[d]!.push(v)));
+  const blocked = new Uint8Array(n);
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (inCycle[v]) queue.push(v);
+  for (let q = 0; q < queue.length; q++) {
+    for (const w of succ[queue[q]!]!) {
+      if (!inCycle[w] && !blocked[w]) {
+        blocked[w] = 1;
+        queue.push(w);
+      }
+    }
+  }
+  const list = tasks.filter((_, v) => blocked[v]);
+  if (list.length === 0) return [];
+  const first = list[0]!;
+  return [
+    {
+      severity: 'error',
+      code: 'never-runs',
+      message: `${list.length} task${list.length > 1 ? 's' : ''} can never run because ${list.length > 1 ? 'they depend' : 'it depends'} on a cycle: ${list
+        .slice(0, 10)
+        .map((t) => t.id)
+        .join(', ')}${list.length > 10 ? ', ...' : ''}`,
+      ...(first.location ? {location: first.location} : {}),
+    },
+  ];
+}
+
+/** Warns when two tasks that may run at the same time (neither depends on the other) have overlapping `files`. */
+function fileOverlaps(tasks: readonly Task[], deps: readonly (readonly number[])[]): Diagnostic[] {
+  const withFiles = tasks.map((t, i) => i).filter((i) => tasks[i]!.files.length > 0);
+  if (withFiles.length < 2) return [];
+  if (withFiles.length > MAX_FILE_TASKS) {
+    return [{severity: 'info', code: 'files-check-skipped', message: `${withFiles.length} tasks list files; the overlap check runs for at most ${MAX_FILE_TASKS}`}];
+  }
+  // ancestors[k]: which of the file-tasks each file-task depends on, transitively.
+  const pos = new Map(withFiles.map((v, k) => [v, k]));
+  const reach: Set<number>[] = withFiles.map((v) => {
+    const seen = new Set<number>();
+    const found = new Set<number>();
+    const stack = [...deps[v]!];
+    while (stack.length > 0) {
+      const w = stack.pop()!;
+      if (seen.has(w)) continue;
+      seen.add(w);
+      const k = pos.get(w);
+      if (k !== undefined) found.add(k);
+      stack.push(...deps[w]!);
+    }
+    return found;
+  });
+  const out: Diagnostic[] = [];
+  for (let a = 0; a < withFiles.length; a++) {
+    for (let b = a + 1; b < withFiles.length; b++) {
+      if (reach[a]!.has(b) || reach[b]!.has(a)) continue;
+      const ta = tasks[withFiles[a]!]!;
+      const tb = tasks[withFiles[b]!]!;
+      const pair = overlappingGlobs(ta.files, tb.files);
+      if (!pair) continue;
+      out.push({
+        severity: 'warning',
+        code: 'files-overlap',
+        message: `tasks "${ta.id}" and "${tb.id}" may run at the same time and both touch ${pair[0] === pair[1] ? `"${pair[0]}"` : `"${pair[0]}" / "${pair[1]}"`}; add a dependency between them or expect merge conflicts`,
+        ...(tb.location ? {location: tb.location} : {}),
+        related: ta.location ? [{message: `"${ta.id}" is defined here`, location: ta.location}] : [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Two globs may match a common path when one matches the other's literal form, or their static bases nest. */
+export function globsOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  const opts = {dot: true};
+  if (picomatch(a, opts)(b) || picomatch(b, opts)(a)) return true;
+  const sa = picomatch.scan(a);
+  const sb = picomatch.scan(b);
+  if (!sa.isGlob && !sb.isGlob) return false;
+  const baseA = sa.base.replace(/\/$/, '');
+  const baseB = sb.base.replace(/\/$/, '');
+  const nests = (x: string, y: string): boolean => x === '' || y === x || y.startsWith(`${x}/`);
+  if (sa.isGlob && nests(baseA, baseB)) return picomatch(a, opts)(`${baseB}/x`) || sb.isGlob || picomatch(a, opts)(b);
+  if (sb.isGlob && nests(baseB, baseA)) return picomatch(b, opts)(`${baseA}/x`) || sa.isGlob || picomatch(b, opts)(a);
+  return false;
+}
+
+function overlappingGlobs(a: readonly string[], b: readonly string[]): [string, string] | undefined {
+  for (const x of a) for (const y of b) if (globsOverlap(x, y)) return [x, y];
+  return undefined;
+}
