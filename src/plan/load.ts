@@ -5,6 +5,7 @@ import type {Diagnostic, Location, Result} from '../model/index.js';
 import {err, ok} from '../model/index.js';
 import {importPlan, sniffJsonFormat, type ImportFormat, type ImportInput} from './import/index.js';
 import type {DataPath, PlanSource, SourceFormat} from './source.js';
+import {jsonLocator} from './json-locator.js';
 import {decodePlanBytes, locationAt, nestingDepth} from './text.js';
 
 /** Plans larger than this are refused before they are read. */
@@ -107,17 +108,17 @@ export function parsePlanText(file: string, text: string, format: SourceFormat):
     case 'yaml':
       return parseYaml(file, text, texts, 'yaml');
     case 'json': {
+      // Depth first, on the text: JSON.parse itself recurses.
+      if (jsonTextDepth(text) > MAX_NESTING) return failed(file, 'json', texts, [tooDeep(file)]);
       let data: unknown;
       try {
         data = JSON.parse(text);
       } catch (e) {
         return failed(file, 'json', texts, [jsonError(file, text, e as Error)]);
       }
-      const depth = nestingDepth(data, MAX_NESTING);
-      if (depth > MAX_NESTING) return failed(file, 'json', texts, [tooDeep(file)]);
       const kind = sniffJsonFormat(data);
       if (kind !== 'json') return importPlan(kind, [{file, text}]);
-      return {file, format: 'json', data, locate: lazyLocator(file, text), diagnostics: [], inferences: [], texts};
+      return {file, format: 'json', data, locate: jsonLocator(file, text), diagnostics: [], inferences: [], texts};
     }
     case 'markdown':
     case 'csv':
@@ -125,6 +126,25 @@ export function parsePlanText(file: string, text: string, format: SourceFormat):
     case 'wfcommons':
       return importPlan(format satisfies ImportFormat, [{file, text}]);
   }
+}
+
+/** The deepest bracket nesting of JSON text, strings skipped. */
+function jsonTextDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
 }
 
 function failed(file: string, format: SourceFormat, texts: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): PlanSource {
@@ -215,19 +235,6 @@ function yamlLocator(file: string, doc: Document, lineCounter: LineCounter): (pa
     const pos = lineCounter.linePos(range[0]);
     const endPos = lineCounter.linePos(range[1]);
     return {file, line: pos.line, column: pos.col, length: endPos.line === pos.line ? Math.max(1, endPos.col - pos.col) : 1};
-  };
-}
-
-/** JSON is YAML: locating is rare (only for diagnostics), so the position-keeping parse happens on first use. */
-function lazyLocator(file: string, text: string): (path: DataPath) => Location | undefined {
-  let locate: ((path: DataPath) => Location | undefined) | undefined;
-  return (path) => {
-    if (!locate) {
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(text, {lineCounter, uniqueKeys: false});
-      locate = yamlLocator(file, doc, lineCounter);
-    }
-    return locate(path);
   };
 }
 

@@ -40,7 +40,8 @@ tasks:
     expect(db.verify.map((v) => v.command.kind)).toEqual(['argv', 'shell']);
     const api = plan!.tasks.get('partner-api' as never)!;
     expect(api).toMatchObject({executor: 'claude', workspace: 'worktree', pool: 'agent', gate: false});
-    expect(api.needs).toMatchObject([{task: 'db-fix', kind: 'explicit', location: {line: 16}}]);
+    expect(api.needs).toMatchObject([{task: 'db-fix', kind: 'explicit'}]);
+    expect(api.location).toMatchObject({line: 14});
     expect(Object.isFrozen(plan)).toBe(true);
     expect(Object.isFrozen(db)).toBe(true);
   });

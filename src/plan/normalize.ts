@@ -230,6 +230,7 @@ class Context {
         ...(this.#at(g.path) ? {location: this.#at(g.path)!} : {}),
       });
     }
+    // Tasks are still ours to change until frozen; no spread, which would force their lazy locations.
     const finalTasks = tasks.map((t) => {
       const more = extraNeeds.get(t.id);
       if (!more) return t;
@@ -240,12 +241,13 @@ class Context {
         seen.add(d.task);
         needs.push(d);
       }
-      return {...t, needs};
+      (t as {needs: readonly Dependency[]}).needs = needs;
+      return t;
     });
 
     const verify = this.#verifyList(written.verify, ['verify']);
     // Graph rules run on whatever could be built, so cycles show up together with the other errors.
-    this.#diagnostics.push(...checkGraph(finalTasks));
+    this.#diagnostics.push(...checkGraph(finalTasks, (t, d) => this.locateNeed(t, d)));
     if (this.#diagnostics.some((d) => d.severity === 'error')) return undefined;
     const plan: Plan = {
       name: written.name ?? defaultPlanName(this.#source.file),
@@ -281,7 +283,7 @@ class Context {
             severity: 'error',
             code: 'sequential-order',
             message: `task "${id}" needs "${d.task}", which comes after it in sequential group "${g.id}"; move "${d.task}" before "${id}", or make the group parallel`,
-            ...(d.location ? {location: d.location} : task.location ? {location: task.location} : {}),
+            ...(this.locateNeed(task, d) ? {location: this.locateNeed(task, d)!} : {}),
           });
         }
       });
@@ -417,7 +419,10 @@ class Context {
       const path = [...base, 'needs', j];
       const ref = typeof n === 'string' ? n : n.id;
       const kind: DependencyKind = typeof n === 'string' ? 'explicit' : (n.kind ?? 'explicit');
-      const location = (typeof n === 'object' && n.source ? parseSource(n.source) : undefined) ?? this.#at(path);
+      const written = typeof n === 'object' && n.source ? parseSource(n.source) : undefined;
+      // Explicit edges are located on demand (`locateNeed`): eagerly locating 300,000 edges costs more than validating them.
+      const located = <T extends object>(dep: T): T => (written ? {...dep, location: written} : dep);
+      void path;
       if (ref === id) {
         this.error('self-dependency', path, `task "${id}" needs itself; remove "${ref}" from its needs`);
         return;
@@ -428,7 +433,7 @@ class Context {
           return;
         }
         seen.add(ref);
-        needs.push({task: ref as TaskId, kind, ...(location ? {location} : {})});
+        needs.push(located({task: ref as TaskId, kind}));
         return;
       }
       if (env.groupIndex.has(ref)) {
@@ -439,7 +444,7 @@ class Context {
         for (const member of env.members.get(ref) ?? []) {
           if (seen.has(member) || member === id) continue;
           seen.add(member);
-          needs.push({task: member, kind: 'group-barrier', viaGroup: ref, ...(location ? {location} : {})});
+          needs.push(located({task: member, kind: 'group-barrier' as const, viaGroup: ref}));
         }
         return;
       }
@@ -462,10 +467,9 @@ class Context {
       this.warn('cwd-outside', [...base, 'cwd'], `task "${id}": cwd "${t.cwd}" is outside the plan's folder; worktrees will not contain it`);
     }
     const retryOn = this.#retryOn(t.retryOn, [...base, 'retryOn']) ?? this.#retryOn(env.defaults.retryOn, ['defaults', 'retryOn']) ?? [...DEFAULT_RETRY_ON];
-    const location = this.#at([...base, 'id']) ?? this.#at(base);
     const criteria = typeof t.criteria === 'string' ? [t.criteria] : (t.criteria ?? []);
     const pool = t.pool ?? profile?.pool;
-    return {
+    const task: Task = {
       id,
       index: i,
       title: t.title ?? id,
@@ -499,8 +503,20 @@ class Context {
       ...(pool !== undefined ? {pool} : {}),
       workspace: t.workspace ?? env.defaults.workspace ?? (kind === 'shell' ? 'none' : 'worktree'),
       extra,
-      ...(location ? {location} : {}),
     };
+    const location = this.#at(base);
+    if (location) (task as {location?: Location}).location = location;
+    return task;
+  }
+
+  /** Where a task wrote one of its dependencies (diagnostics only). */
+  locateNeed(task: Task, dep: Dependency): Location | undefined {
+    if (dep.location) return dep.location;
+    const data = this.#source.data as {tasks?: {needs?: unknown[]}[]};
+    const written = data.tasks?.[task.index]?.needs ?? [];
+    const target = dep.viaGroup ?? dep.task;
+    const j = written.findIndex((n) => (typeof n === 'string' ? n : (n as {id?: unknown} | null)?.id) === target);
+    return (j >= 0 ? this.#at(['tasks', task.index, 'needs', j]) : undefined) ?? task.location;
   }
 }
 

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type {Diagnostic, Location, Task} from '../model/index.js';
+import type {Dependency, Diagnostic, Location, Task} from '../model/index.js';
 
 /** Most tasks with `files` compared pairwise for overlaps; beyond it the check is skipped with a note. */
 const MAX_FILE_TASKS = 2000;
@@ -8,7 +8,7 @@ const MAX_FILE_TASKS = 2000;
  * Rules over the dependency graph: cycles (every strongly connected component, with its path), tasks a cycle
  * keeps from ever running, and `files` globs that overlap between tasks that may run at the same time.
  */
-export function checkGraph(tasks: readonly Task[]): Diagnostic[] {
+export function checkGraph(tasks: readonly Task[], locateNeed: (task: Task, dep: Dependency) => Location | undefined = (t, d) => d.location ?? t.location): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const n = tasks.length;
   const index = new Map(tasks.map((t, i) => [t.id as string, i]));
@@ -25,7 +25,7 @@ export function checkGraph(tasks: readonly Task[]): Diagnostic[] {
     for (let k = 0; k + 1 < path.length; k++) {
       const from = tasks[path[k]!]!;
       const dep = from.needs.find((d) => d.task === tasks[path[k + 1]!]!.id);
-      const location = dep?.location ?? from.location;
+      const location = dep ? locateNeed(from, dep) : from.location;
       related.push({message: `"${from.id}" needs "${dep?.task}"${dep && dep.kind !== 'explicit' ? ` (${dep.kind})` : ''}`, ...(location ? {location} : {})});
     }
     const members = scc.length > path.length - 1 ? ` (the cycle's component has ${scc.length} tasks: ${scc.slice(0, 10).map((v) => tasks[v]!.id).join(', ')}${scc.length > 10 ? ', ...' : ''})` : '';

@@ -1,0 +1,89 @@
+// Scale benchmark of the plan core: check + plan on a generated plan of 100,000 tasks and 300,000 edges.
+// Measures the whole CLI (`paraplan check` and `paraplan plan`, process start included) and the in-process
+// pipeline, median of runs, with peak RSS. Usage: node bench/plan-scale.js [--tasks N] [--runs K]
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {layeredPlan} from './gen.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'paraplan.js');
+
+function arg(argv, name, fallback) {
+  const i = argv.indexOf(name);
+  return i === -1 ? fallback : Number(argv[i + 1]);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a command under /usr/bin/time when present to read the peak RSS; returns {ms, rssMb, status}. */
+function timed(args) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
+  const ms = performance.now() - t0;
+  if (r.error) {
+    const t1 = performance.now();
+    const r2 = spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
+    return {ms: performance.now() - t1, rssMb: NaN, status: r2.status};
+  }
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return {ms, rssMb: kb / 1024, status: r.status};
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const tasks = arg(argv, '--tasks', 100_000);
+  const runs = arg(argv, '--runs', 5);
+  const dir = mkdtempSync(join(tmpdir(), 'paraplan-scale-'));
+  const file = join(dir, 'plan.json');
+  const plan = layeredPlan({tasks, layers: 100, fanIn: 3, seed: 42});
+  const edges = plan.tasks.reduce((s, t) => s + t.needs.length, 0);
+  writeFileSync(file, JSON.stringify(plan));
+  const size = statSync(file).size;
+  console.log(`plan-scale: ${tasks} tasks, ${edges} edges, ${(size / 1024 / 1024).toFixed(1)} MB JSON; ${runs} runs each, medians`);
+
+  const rows = [];
+  for (const [label, args] of [
+    ['paraplan check', ['check', file]],
+    ['paraplan plan -j 8 --format json', ['plan', file, '-j', '8', '--format', 'json', '-o', join(dir, 'out.json')]],
+    ['node -e "" (process start floor)', null],
+  ]) {
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      if (args === null) {
+        const t0 = performance.now();
+        spawnSync(process.execPath, ['-e', '']);
+        samples.push({ms: performance.now() - t0, rssMb: NaN, status: 0});
+      } else samples.push(timed(args));
+    }
+    if (samples.some((s) => s.status !== 0)) throw new Error(`${label} failed`);
+    rows.push({label, ms: median(samples.map((s) => s.ms)), rssMb: median(samples.map((s) => s.rssMb))});
+  }
+
+  // In process: load + validate + analyze, without process start.
+  const {loadPlanSource, normalizePlan, analyzePlan} = await import('../dist/index.js');
+  const inproc = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const src = await loadPlanSource(file);
+    const t1 = performance.now();
+    const {plan: p} = normalizePlan(src.value);
+    const t2 = performance.now();
+    const a = analyzePlan(p, {workers: 8, timeBudgetMs: 200});
+    const t3 = performance.now();
+    inproc.push({load: t1 - t0, validate: t2 - t1, analyze: t3 - t2, total: t3 - t0, makespan: a.schedule.makespan, lb: a.schedule.lowerBound});
+  }
+  const m = (k) => median(inproc.map((x) => x[k]));
+  console.log('');
+  console.log('| what | median wall time | peak RSS |');
+  console.log('|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${(r.ms / 1000).toFixed(2)} s | ${Number.isNaN(r.rssMb) ? '-' : `${r.rssMb.toFixed(0)} MB`} |`);
+  console.log(`| in process: load ${m('load').toFixed(0)} ms + validate ${m('validate').toFixed(0)} ms + analyze ${m('analyze').toFixed(0)} ms | ${(m('total') / 1000).toFixed(2)} s | - |`);
+  console.log(`\nschedule on 8 workers: makespan ${inproc[0].makespan / 60000} min, lower bound ${inproc[0].lb / 60000} min`);
+  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, inProcessMs: m('total')};
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
