@@ -38,7 +38,7 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
   lines.push('');
   lines.push('Waves (tasks that can start together once the waves before are done):');
   for (const w of a.waves) {
-    const longest = Math.max(...w.tasks.map((id) => taskDurationMs(plan, plan.tasks.get(id)!)));
+    const longest = w.tasks.reduce((m, id) => Math.max(m, taskDurationMs(plan, plan.tasks.get(id)!)), 0);
     lines.push(`  ${String(w.index + 1).padStart(3)}  ${pad(list(w.tasks, 12), 60)} ${w.tasks.length} task${w.tasks.length === 1 ? '' : 's'}, longest ${min(longest)}`);
   }
   lines.push('');
@@ -114,9 +114,11 @@ function gantt(a: PlanAnalysis, width: number): string[] {
 
 /** The plan analysis as JSON (documented shape: see README "plan --format json"). */
 export function planJson(plan: Plan, a: PlanAnalysis): string {
+  const slots = new Map(a.schedule.slots.map((x) => [x.task, x]));
+  const critical = new Set(a.critical.path);
   const tasks = [...plan.tasks.values()].map((t) => {
     const timing = a.critical.timing.get(t.id);
-    const slot = a.schedule.slots.find((x) => x.task === t.id);
+    const slot = slots.get(t.id);
     return {
       id: t.id,
       title: t.title,
@@ -131,7 +133,7 @@ export function planJson(plan: Plan, a: PlanAnalysis): string {
       earliestStartMs: timing?.es,
       latestStartMs: timing?.ls,
       slackMs: timing?.slack,
-      critical: a.critical.path.includes(t.id),
+      critical: critical.has(t.id),
       worker: slot?.worker,
       startMs: slot?.start,
       endMs: slot?.end,
@@ -235,8 +237,8 @@ export function planMarkdown(plan: Plan, a: PlanAnalysis, options: {reportLink?:
     const intro = [`**Mode:** ${mode}${g.mode === 'parallel' ? ` (${g.tasks.length} tasks)` : ''}  `, `**Dependencies:** ${g.needs.length ? g.needs.map((n) => `${groupLabel(plan, n)} complete`).join(', ') : 'none'}`, ''];
     section(`## ${g.title} (${mode})`, g.tasks, intro);
   }
-  const rest = [...plan.tasks.keys()].filter((id) => !grouped.has(id));
-  if (rest.length) section(plan.groups.size ? '## Other tasks' : '## Tasks', a.order.filter((id) => rest.includes(id)), []);
+  const rest = a.order.filter((id) => !grouped.has(id));
+  if (rest.length) section(plan.groups.size ? '## Other tasks' : '## Tasks', rest, []);
   out.push('## Execution tracking', '');
   for (const id of a.order) {
     const t = plan.tasks.get(id)!;

@@ -1,0 +1,154 @@
+import {IntHeap} from './int-heap.js';
+import type {TaskGraph} from './task-graph.js';
+
+/**
+ * Turns a priority list into a schedule on `workers` identical workers: the inner
+ * loop of every scheduler here, so it reuses its buffers and allocates nothing per call.
+ *
+ * A priority list is `pos`: `pos[i]` is the place of task `i`, lower = more urgent.
+ * Two ways to decode (the "schedule generation schemes" of project scheduling):
+ * - `parallel`: advance time; whenever a worker is free, start the most urgent
+ *   ready task. Never leaves a worker idle while a task is ready (CP/MISF is this).
+ * - `serial`: take tasks in priority order (among those whose predecessors are placed)
+ *   and put each at its earliest start on any worker. May leave a worker idle on purpose,
+ *   which the parallel scheme cannot; for a well-chosen list it yields an optimal schedule.
+ */
+export class ListDecoder {
+  readonly graph: TaskGraph;
+  readonly workers: number;
+  readonly #waiting: Int32Array;
+  readonly #ready: Float64Array;
+  readonly #finish: Float64Array;
+  readonly #free: Float64Array;
+  readonly #readyHeap: IntHeap;
+  readonly #running: IntHeap;
+  #pos: Int32Array;
+
+  constructor(graph: TaskGraph, workers: number) {
+    const n = graph.n;
+    this.graph = graph;
+    this.workers = workers;
+    this.#waiting = new Int32Array(n);
+    this.#ready = new Float64Array(n);
+    this.#finish = new Float64Array(n);
+    this.#free = new Float64Array(workers);
+    this.#pos = new Int32Array(n);
+    this.#readyHeap = new IntHeap(n, (a, b) => this.#pos[a]! < this.#pos[b]!);
+    const finish = this.#finish;
+    this.#running = new IntHeap(n, (a, b) => finish[a]! < finish[b]! || (finish[a] === finish[b] && a < b));
+  }
+
+  #reset(pos: Int32Array): void {
+    const {n, predStart} = this.graph;
+    this.#pos = pos;
+    this.#readyHeap.clear();
+    this.#running.clear();
+    for (let i = 0; i < n; i++) {
+      this.#waiting[i] = predStart[i + 1]! - predStart[i]!;
+      this.#ready[i] = 0;
+      if (this.#waiting[i] === 0) this.#readyHeap.push(i);
+    }
+  }
+
+  /** Non-delay list scheduling. Fills `start`; returns the makespan. */
+  parallel(pos: Int32Array, start: Float64Array): number {
+    this.#reset(pos);
+    const {n, durations, succStart, succList} = this.graph;
+    const ready = this.#readyHeap;
+    const running = this.#running;
+    const finish = this.#finish;
+    const waiting = this.#waiting;
+    let free = this.workers;
+    let time = 0;
+    let done = 0;
+    let makespan = 0;
+    for (;;) {
+      while (free > 0 && ready.size > 0) {
+        const t = ready.pop();
+        start[t] = time;
+        finish[t] = time + durations[t]!;
+        running.push(t);
+        free--;
+      }
+      if (running.size === 0) break;
+      const t = running.pop();
+      time = finish[t]!;
+      if (time > makespan) makespan = time;
+      free++;
+      done++;
+      for (let x = succStart[t]!; x < succStart[t + 1]!; x++) {
+        const s = succList[x]!;
+        if (--waiting[s]! === 0) ready.push(s);
+      }
+      // Release every task ending now before choosing, so that all of them compete.
+      while (running.size > 0 && finish[running.peek()]! <= time) {
+        const u = running.pop();
+        free++;
+        done++;
+        for (let x = succStart[u]!; x < succStart[u + 1]!; x++) {
+          const s = succList[x]!;
+          if (--waiting[s]! === 0) ready.push(s);
+        }
+      }
+    }
+    if (done !== n) throw new Error('Internal error: the task graph has a cycle');
+    return makespan;
+  }
+
+  /** Serial schedule generation. Fills `start`; returns the makespan. */
+  serial(pos: Int32Array, start: Float64Array): number {
+    this.#reset(pos);
+    const {n, durations, succStart, succList} = this.graph;
+    const heap = this.#readyHeap;
+    const readyAt = this.#ready;
+    const waiting = this.#waiting;
+    const free = this.#free;
+    const workers = this.workers;
+    free.fill(0);
+    let makespan = 0;
+    let done = 0;
+    while (heap.size > 0) {
+      const t = heap.pop();
+      const r = readyAt[t]!;
+      // Best fit: the worker that became free last before the task is ready wastes the
+      // least idle time; if none is free by then, the one free soonest.
+      let fit = -1;
+      let soonest = 0;
+      for (let m = 0; m < workers; m++) {
+        const f = free[m]!;
+        if (f <= r) {
+          if (fit < 0 || f > free[fit]!) fit = m;
+        }
+        if (f < free[soonest]!) soonest = m;
+      }
+      const m = fit >= 0 ? fit : soonest;
+      const s = Math.max(r, free[m]!);
+      const f = s + durations[t]!;
+      start[t] = s;
+      free[m] = f;
+      if (f > makespan) makespan = f;
+      done++;
+      for (let x = succStart[t]!; x < succStart[t + 1]!; x++) {
+        const u = succList[x]!;
+        if (f > readyAt[u]!) readyAt[u] = f;
+        if (--waiting[u]! === 0) heap.push(u);
+      }
+    }
+    if (done !== n) throw new Error('Internal error: the task graph has a cycle');
+    return makespan;
+  }
+}
+
+/**
+ * Priority list from keys: `pos[i]` = place of task `i` when sorted by `key` ascending,
+ * ties by `rank`.
+ */
+export function positionsFromKeys(key: Float64Array, rank: Int32Array, pos: Int32Array, scratch?: number[]): Int32Array {
+  const n = key.length;
+  const order = scratch ?? new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.length = n;
+  order.sort((a, b) => key[a]! - key[b]! || rank[a]! - rank[b]!);
+  for (let k = 0; k < n; k++) pos[order[k]!] = k;
+  return pos;
+}

@@ -1,0 +1,83 @@
+import type {TaskGraph} from './task-graph.js';
+import {criticalPathTimes, timeEpsilon} from './critical-path.js';
+import {scheduleOnWorkers} from './schedule-on-workers.js';
+import {cpMisfPositions, listMakespan} from './list-schedule.js';
+import type {WorkerSchedule} from './worker-schedule.js';
+
+/** One row of the "how many workers?" table. */
+export interface WhatIfRow {
+  readonly workers: number;
+  /** The best makespan found on that many workers, in ms. */
+  readonly makespan: number;
+  /** Sequential time (one worker) divided by `makespan`. */
+  readonly speedup: number;
+  /** True when `makespan` is proven optimal for that many workers. */
+  readonly optimal: boolean;
+}
+
+/** Options of {@link whatIfWorkers}. */
+export interface WhatIfOptions {
+  /**
+   * The most workers to try.
+   * @default the number of tasks
+   */
+  readonly maxWorkers?: number;
+  /**
+   * Search time per worker count, in ms (rows are estimates for a table).
+   * @default 100
+   */
+  readonly timeBudgetMs?: number;
+  /**
+   * Schedules already computed, by worker count, reused instead of scheduling again.
+   */
+  readonly known?: ReadonlyMap<number, WorkerSchedule>;
+  /**
+   * Above this many tasks, rows use one CP/MISF pass each instead of the search: on 100,000 tasks the
+   * search's start-up alone costs more than the whole table is worth.
+   * @default 20000
+   */
+  readonly searchUpTo?: number;
+}
+
+/**
+ * Makespans for 1, 2, 4, 8, ... workers, until adding workers stops helping: the
+ * makespan reaches the critical path (no more workers can help) or stops decreasing.
+ */
+export function whatIfWorkers(graph: TaskGraph, options: WhatIfOptions = {}): WhatIfRow[] {
+  const maxWorkers = Math.max(1, options.maxWorkers ?? graph.n);
+  const budget = options.timeBudgetMs ?? 100;
+  const critical = criticalPathTimes(graph).length;
+  const eps = timeEpsilon(critical);
+  const rows: WhatIfRow[] = [];
+  let sequential = 0;
+  for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
+  const large = graph.n > (options.searchUpTo ?? 20_000);
+  const positions = large ? cpMisfPositions(graph) : undefined;
+  for (let workers = 1; ; workers *= 2) {
+    workers = Math.min(workers, maxWorkers);
+    const s =
+      options.known?.get(workers) ??
+      (workers === 1
+        ? {makespan: sequential, optimal: true}
+        : positions
+          ? largeRow(graph, workers, positions, critical, sequential)
+          : scheduleOnWorkers(graph, workers, {timeBudgetMs: budget}));
+    const previous = rows[rows.length - 1];
+    rows.push({
+      workers,
+      makespan: s.makespan,
+      speedup: s.makespan > 0 ? sequential / s.makespan : 1,
+      optimal: s.optimal,
+    });
+    if (workers >= maxWorkers || s.makespan <= critical + eps) break;
+    if (previous && s.makespan >= previous.makespan - eps) break;
+  }
+  return rows;
+}
+
+/** A row for a large graph: one list schedule, proven optimal only when it meets max(critical path, work / N). */
+function largeRow(graph: TaskGraph, workers: number, positions: Int32Array, critical: number, sequential: number): {makespan: number; optimal: boolean} {
+  const makespan = listMakespan(graph, workers, positions);
+  const bound = Math.max(critical, sequential / workers);
+  return {makespan, optimal: makespan <= bound + timeEpsilon(makespan)};
+}
