@@ -126,3 +126,30 @@ describe('paraplan plan', () => {
     expect(r.stdout).toContain('1 task has no estimate and counts as 30m each (defaults.estimate): a');
   });
 });
+
+describe('plan --format csv round trip', () => {
+  it('imports back to the same tasks, fields and dependencies', () => {
+    const dir = tempDir({
+      'plan.yaml': `name: round trip
+groups:
+  - {id: build, mode: parallel}
+  - {id: ship, needs: [build]}
+tasks:
+  - {id: api, title: "Build the API, v2", group: build, priority: high, impact: high, risk: low, estimate: 2h, size: 120, files: ["src/api/**"], tags: [backend, api], owner: Ann, run: [make, api], description: "has \\"quotes\\", commas"}
+  - {id: ui, title: Build the UI, group: build, estimate: 4-8h, run: [make, ui], done: true}
+  - {id: deploy, title: Deploy, group: ship, needs: [api], estimate: 30m, run: [make, deploy]}
+`,
+    });
+    const csv = paraplan(['plan', 'plan.yaml', '--format', 'csv', '-o', 'plan.csv'], {cwd: dir});
+    expect(csv.code).toBe(0);
+    const a = JSON.parse(paraplan(['plan', 'plan.yaml', '--format', 'json'], {cwd: dir}).stdout) as {sequentialMs: number; unlimitedMs: number; tasks: {id: string; title: string; priority: string; estimateMs: number; needs: {id: string}[]; done: boolean; group: string}[]};
+    const back = paraplan(['plan', 'plan.csv', '--format', 'json'], {cwd: dir});
+    expect(back.code).toBe(0);
+    const b = JSON.parse(back.stdout) as typeof a;
+    expect(b.sequentialMs).toBe(a.sequentialMs);
+    expect(b.unlimitedMs).toBe(a.unlimitedMs);
+    const simple = (x: typeof a): unknown[] =>
+      x.tasks.map((t) => ({id: t.id, title: t.title, priority: t.priority, estimateMs: t.estimateMs, done: t.done, group: t.group, needs: t.needs.map((n) => n.id).sort()}));
+    expect(simple(b)).toEqual(simple(a));
+  });
+});
