@@ -2,7 +2,7 @@ export * from './schema.js';
 export * from './source.js';
 export {loadPlanSource, parsePlanText, formatFromName, DEFAULT_MAX_PLAN_BYTES, MAX_NESTING, MAX_YAML_ALIASES, type LoadOptions} from './load.js';
 export {normalizePlan, DEFAULT_ESTIMATE_MS, DEFAULT_CONCURRENCY, formatPath, type NormalizeResult} from './normalize.js';
-export {checkGraph, stronglyConnected, globsOverlap} from './rules.js';
+export {checkGraph, stronglyConnected} from './rules.js';
 export {parseCommand} from './command.js';
 export {formatDiagnostic, formatLocation, summarizeDiagnostics, type FormatOptions} from './diagnostics.js';
 export {decodePlanBytes} from './text.js';

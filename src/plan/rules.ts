@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import type {Dependency, Diagnostic, Location, Task} from '../model/index.js';
+import {globsOverlap} from '../model/index.js';
 
 /** Most tasks with `files` compared pairwise for overlaps; beyond it the check is skipped with a note. */
 const MAX_FILE_TASKS = 2000;
@@ -190,22 +190,6 @@ function fileOverlaps(tasks: readonly Task[], deps: readonly (readonly number[])
     }
   }
   return out;
-}
-
-/** Two globs may match a common path when one matches the other's literal form, or their static bases nest. */
-export function globsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  const opts = {dot: true};
-  if (picomatch(a, opts)(b) || picomatch(b, opts)(a)) return true;
-  const sa = picomatch.scan(a);
-  const sb = picomatch.scan(b);
-  if (!sa.isGlob && !sb.isGlob) return false;
-  const baseA = sa.base.replace(/\/$/, '');
-  const baseB = sb.base.replace(/\/$/, '');
-  const nests = (x: string, y: string): boolean => x === '' || y === x || y.startsWith(`${x}/`);
-  if (sa.isGlob && nests(baseA, baseB)) return picomatch(a, opts)(`${baseB}/x`) || sb.isGlob || picomatch(a, opts)(b);
-  if (sb.isGlob && nests(baseB, baseA)) return picomatch(b, opts)(`${baseA}/x`) || sa.isGlob || picomatch(b, opts)(a);
-  return false;
 }
 
 function overlappingGlobs(a: readonly string[], b: readonly string[]): [string, string] | undefined {
