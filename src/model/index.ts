@@ -5,3 +5,5 @@ export * from './plan.js';
 export * from './result.js';
 export * from './unreachable.js';
 export * from './run.js';
+export * from './events.js';
+export * from './globs.js';
