@@ -97,6 +97,194 @@ Exit codes: 0 success, 1 a task failed, 2 the plan or the command line is wrong.
       setExit(await importCommand(path, opts, io));
     });
 
+  // ---- run engine commands (issue 4) ----
+  const RUN_EXAMPLES = `
+Examples:
+  $ paraplan run plan.yaml -j 4                # carry the plan out on 4 workers
+  $ paraplan run plan.yaml --dry-run           # what would run, in order, with the schedule
+  $ paraplan run plan.yaml --only lint,test    # just these tasks
+  $ paraplan run plan.yaml --from build        # build and everything downstream of it
+  $ paraplan run plan.yaml --resume            # continue the latest run of this plan
+  $ paraplan run plan.yaml --json | jq .type   # one JSON event per line
+
+Selection: --only and --from run the selected tasks and skip the others. A selected task's dependency
+outside the selection must have succeeded in an earlier run of this plan (same state folder) or be done
+in the plan; otherwise the run is refused, naming it. --resume keeps what succeeded and runs the rest
+again (failed and cancelled tasks included; an attempt cut off by a crash is recorded as lost).
+State goes to .paraplan/ beside the plan (--state DIR to change). Ctrl-C cancels; press it twice to force.`;
+  const stateOption = (): Option => new Option('--state <dir>', 'state folder (default: .paraplan/ in the current folder)');
+
+  program
+    .command('run')
+    .description('carry out a plan with parallel workers; every state change is stored as it happens')
+    .argument('<plan>', 'plan file or folder')
+    .option('-j, --workers <n>', "number of workers (default: the plan's concurrency, else 4)", intOption('-j'))
+    .option('--dry-run', 'print what would run, in order, with the schedule; run nothing')
+    .option('--only <ids>', 'run only these tasks (comma-separated); see "Selection" below')
+    .option('--from <id>', 'run this task and everything downstream of it')
+    .option('--fail-fast', 'start nothing new after the first failure (running tasks finish)')
+    .option('--resume [run]', 'continue the latest run of this plan (or RUN): what succeeded is kept')
+    .option('--json', 'write the run events as NDJSON (one JSON object per line) to standard output')
+    .option('--state <dir>', 'state folder (default: .paraplan/ beside the plan)')
+    .option('--retries <n>', 'extra attempts for every task, overriding the plan', intOption('--retries', 0))
+    .option('--redo-done', 'run tasks marked done in the plan too')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (plan: string, opts: Record<string, unknown>) => {
+      const {runCommand} = await import('./commands/run.js');
+      setExit(await runCommand(plan, opts as never, io));
+    });
+
+  program
+    .command('status')
+    .description('the state of every task of a run (the latest by default)')
+    .argument('[run]', 'run id (see paraplan runs)')
+    .addOption(stateOption())
+    .option('--json', 'run, tasks and attempts as JSON')
+    .addHelpText('after', `
+Examples:
+  $ paraplan status                      # the latest run in ./.paraplan
+  $ paraplan status r20250101-120000-ab12 --state examples/sample-project/.paraplan`)
+    .action(async (run: string | undefined, opts: Record<string, unknown>) => {
+      const {statusCommand} = await import('./commands/status.js');
+      setExit(await statusCommand(run, opts as never, io));
+    });
+
+  program
+    .command('runs')
+    .description('list the runs of a state folder, newest first')
+    .addOption(stateOption())
+    .option('--limit <n>', 'how many', intOption('--limit'))
+    .option('--json', 'as JSON')
+    .addHelpText('after', `
+Examples:
+  $ paraplan runs
+  $ paraplan runs --state examples/sample-project/.paraplan --json`)
+    .action(async (opts: Record<string, unknown>) => {
+      const {runsCommand} = await import('./commands/runs.js');
+      setExit(await runsCommand(opts as never, io));
+    });
+
+  program
+    .command('logs')
+    .description("print a task's output (its last attempt by default)")
+    .argument('<task>', 'task id')
+    .option('--attempt <n>', 'attempt number', intOption('--attempt'))
+    .option('-f, --follow', 'keep printing while the attempt runs')
+    .option('--run <run>', 'run id (default: the latest run)')
+    .addOption(stateOption())
+    .addHelpText('after', `
+Examples:
+  $ paraplan logs test
+  $ paraplan logs test --attempt 1
+  $ paraplan logs build --follow`)
+    .action(async (task: string, opts: Record<string, unknown>) => {
+      const {logsCommand} = await import('./commands/logs.js');
+      setExit(await logsCommand(task, opts as never, io));
+    });
+
+  program
+    .command('clear')
+    .description('reset tasks of a run so that the next `run --resume` runs them again')
+    .argument('<tasks...>', 'task ids')
+    .option('--downstream', 'also every task that depends on them')
+    .option('--failed-only', 'only those that failed, could not run or were cancelled')
+    .option('--run <run>', 'run id (default: the latest run)')
+    .addOption(stateOption())
+    .addHelpText('after', `
+Examples:
+  $ paraplan clear build --downstream && paraplan run plan.yaml --resume
+  $ paraplan clear lint test --failed-only`)
+    .action(async (tasks: string[], opts: Record<string, unknown>) => {
+      const {clearCommand} = await import('./commands/clear.js');
+      setExit(await clearCommand(tasks, opts as never, io));
+    });
+
+  program
+    .command('cancel')
+    .description('ask a running run (the latest by default) to cancel: its tasks are stopped and recorded')
+    .argument('[run]', 'run id')
+    .option('--wait', 'wait until the runner has stopped')
+    .addOption(stateOption())
+    .addHelpText('after', `
+Examples:
+  $ paraplan cancel
+  $ paraplan cancel r20250101-120000-ab12 --wait`)
+    .action(async (run: string | undefined, opts: Record<string, unknown>) => {
+      const {cancelCommand} = await import('./commands/cancel.js');
+      setExit(await cancelCommand(run, opts as never, io));
+    });
+
+  // ---- reports and runbooks (issue 6) ----
+  program
+    .command('report')
+    .description('the report of a run (the latest by default): every figure measured from the store, every status with its evidence')
+    .argument('[run]', 'run id (see paraplan runs)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['md', 'html', 'json']).default('md'))
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .option('--state <dir>', 'state folder (default: .paraplan/ in the current folder)')
+    .option('--acceptance-dir <dir>', 'also write ACCEPTANCE_<ID>.md per succeeded task into this folder')
+    .addHelpText('after', `
+Examples:
+  $ paraplan report                                  # Markdown report of the latest run
+  $ paraplan report --format html -o report.html     # one self-contained file, works offline
+  $ paraplan report r20250101-120000-ab12 --format json | jq .summary
+  $ paraplan report --acceptance-dir docs/           # plus docs/ACCEPTANCE_<ID>.md per succeeded task
+
+The JSON shape is versioned (schemaVersion); a task without verify commands is "completed, unverified".`)
+    .action(async (run: string | undefined, opts: Record<string, unknown>) => {
+      const {reportCommand} = await import('./commands/report.js');
+      setExit(await reportCommand(run, opts as never, io));
+    });
+
+  program
+    .command('runbook')
+    .description('the runbook of a plan: start sequence, per-task and verify commands, smoke tests, rollback, run history')
+    .argument('<plan>', 'plan file or folder')
+    .option('-j, --workers <n>', "number of workers (default: the plan's concurrency, else 4)", intOption('-j'))
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .option('--state <dir>', 'state folder for the history (default: .paraplan/ beside the plan)')
+    .addOption(new Option('--from <format>', 'input format').choices(['auto', 'yaml', 'json', 'markdown', 'task-master', 'csv', 'wfcommons']).default('auto'))
+    .addHelpText('after', `
+Examples:
+  $ paraplan runbook plan.yaml -o RUNBOOK.md`)
+    .action(async (plan: string, opts: Record<string, unknown>) => {
+      const {runbookCommand} = await import('./commands/runbook.js');
+      setExit(await runbookCommand(plan, opts as never, io));
+    });
+
+  // Issue 5 (agents and git): merge train and worktree cleanup.
+  program
+    .command('merge')
+    .description("merge a run's verified task branches into a branch, in dependency order; stops at the first conflict")
+    .argument('[run]', 'run id (default: the latest run)')
+    .requiredOption('--into <branch>', 'the branch to merge into (never checked out: merges happen in a temporary worktree)')
+    .option('--plan <file>', "the plan (default: the run's own plan file); its state folder and verify commands are used")
+    .addOption(stateOption())
+    .option('--atomic', 'move the target only if every branch merges and verifies')
+    .option('--no-verify', 'skip the plan-level verify after each merge')
+    .option('--json', 'the result as JSON')
+    .addHelpText('after', `
+Examples:
+  $ paraplan merge --into integration
+  $ paraplan merge r20260101-120000-abcd --into main --plan plan.yaml --atomic`)
+    .action(async (run: string | undefined, opts: Record<string, unknown>) => {
+      const {mergeCommand} = await import('./commands/merge.js');
+      setExit(await mergeCommand(run, opts as never, io));
+    });
+
+  program
+    .command('clean')
+    .description("remove paraplan's git worktrees (of one run, or all) and optionally their branches")
+    .argument('[run]', 'run id (default: every run)')
+    .option('--plan <file>', 'the plan, for its repository and workspace.root')
+    .option('--branches', 'also delete the task branches (paraplan/<run>/...)')
+    .option('--dry-run', 'list what would be removed')
+    .option('--json', 'the result as JSON')
+    .action(async (run: string | undefined, opts: Record<string, unknown>) => {
+      const {cleanCommand} = await import('./commands/clean.js');
+      setExit(await cleanCommand(run, opts as never, io));
+    });
+
   return program;
 }
 

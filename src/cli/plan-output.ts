@@ -114,7 +114,13 @@ function gantt(a: PlanAnalysis, width: number): string[] {
 
 /** The plan analysis as JSON (documented shape: see README "plan --format json"). */
 export function planJson(plan: Plan, a: PlanAnalysis): string {
-  const slots = new Map(a.schedule.slots.map((x) => [x.task, x]));
+  return JSON.stringify(planJsonValue(plan, a), null, 2) + '\n';
+}
+
+/** The value {@link planJson} prints, for callers that add to it before printing. */
+export function planJsonValue(plan: Plan, a: PlanAnalysis): Record<string, unknown> {
+  const slots = new Map<TaskId, (typeof a.schedule.slots)[number]>();
+  for (const x of a.schedule.slots) slots.set(x.task, x);
   const critical = new Set(a.critical.path);
   const tasks = [...plan.tasks.values()].map((t) => {
     const timing = a.critical.timing.get(t.id);
@@ -139,34 +145,28 @@ export function planJson(plan: Plan, a: PlanAnalysis): string {
       endMs: slot?.end,
     };
   });
-  return (
-    JSON.stringify(
-      {
-        plan: plan.name,
-        file: plan.file,
-        workers: a.schedule.workers,
-        defaultEstimateMs: plan.defaultEstimateMs,
-        defaultEstimateTasks: a.defaultEstimateTasks,
-        sequentialMs: a.sequentialMs,
-        unlimitedMs: a.unlimitedMs,
-        makespanMs: a.schedule.makespan,
-        lowerBoundMs: a.schedule.lowerBound,
-        optimal: a.schedule.optimal,
-        method: a.schedule.method,
-        timeSavedMs: a.sequentialMs - a.schedule.makespan,
-        speedup: a.schedule.makespan > 0 ? a.sequentialMs / a.schedule.makespan : null,
-        withoutBarriers: a.withoutBarriers ? {unlimitedMs: a.withoutBarriers.unlimitedMs, makespanMs: a.withoutBarriers.schedule.makespan} : null,
-        criticalPath: a.critical.path,
-        waves: a.waves.map((w) => w.tasks),
-        order: a.order,
-        whatIf: a.whatIf,
-        groups: [...plan.groups.values()].map((g) => ({id: g.id, title: g.title, mode: g.mode, needs: g.needs, tasks: g.tasks})),
-        tasks,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+  return {
+    plan: plan.name,
+    file: plan.file,
+    workers: a.schedule.workers,
+    defaultEstimateMs: plan.defaultEstimateMs,
+    defaultEstimateTasks: a.defaultEstimateTasks,
+    sequentialMs: a.sequentialMs,
+    unlimitedMs: a.unlimitedMs,
+    makespanMs: a.schedule.makespan,
+    lowerBoundMs: a.schedule.lowerBound,
+    optimal: a.schedule.optimal,
+    method: a.schedule.method,
+    timeSavedMs: a.sequentialMs - a.schedule.makespan,
+    speedup: a.schedule.makespan > 0 ? a.sequentialMs / a.schedule.makespan : null,
+    withoutBarriers: a.withoutBarriers ? {unlimitedMs: a.withoutBarriers.unlimitedMs, makespanMs: a.withoutBarriers.schedule.makespan} : null,
+    criticalPath: a.critical.path,
+    waves: a.waves.map((w) => w.tasks),
+    order: a.order,
+    whatIf: a.whatIf,
+    groups: [...plan.groups.values()].map((g) => ({id: g.id, title: g.title, mode: g.mode, needs: g.needs, tasks: g.tasks})),
+    tasks,
+  };
 }
 
 /** Mermaid node ids must be simple; labels are quoted with entities for quotes. */

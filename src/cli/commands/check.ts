@@ -27,7 +27,8 @@ export async function checkCommand(file: string, options: CheckOptions, io: CliI
   }
   if (!result.ok) return result.exitCode;
   const {plan, diagnostics} = result;
-  const gates = [...plan.tasks.values()].filter((t) => t.gate).length;
+  let gates = 0;
+  for (const t of plan.tasks.values()) if (t.gate) gates++;
   io.err(
     `${paint(io, 'green', '✓')} ${file}: ${plan.tasks.size} tasks${gates ? ` (${gates} gates)` : ''}${plan.groups.size ? `, ${plan.groups.size} groups` : ''}; ${summarizeDiagnostics(diagnostics)}\n`,
   );

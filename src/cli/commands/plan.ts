@@ -1,7 +1,8 @@
+import {dirname} from 'node:path';
 import {analyzePlan, reviewBatches} from '../../schedule/index.js';
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
-import {planCsv, planJson, planMarkdown, planMermaid, planText} from '../plan-output.js';
+import {planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
 import {writeOutput} from '../write-output.js';
 
@@ -13,6 +14,8 @@ export interface PlanOptions {
   readonly budgetMs?: number;
   readonly from?: string;
   readonly reportLink?: string;
+  /** Where runs are stored (to link the latest report from `--format md`). */
+  readonly state?: string;
 }
 
 /** `paraplan plan PLAN -j N`: the schedule, its figures and the what-if table, in one of five formats. */
@@ -32,16 +35,23 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
   }
   const analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000});
   const batches = options.maxLoc !== undefined ? reviewBatches(plan, analysis.order, options.maxLoc) : undefined;
+  let reportLink = options.reportLink;
+  if (format === 'md' && reportLink === undefined) {
+    // The execution plan document links to the latest run's report when a run of this plan exists.
+    const [{latestReportLink}, {stateDirFor}] = await Promise.all([import('./report.js'), import('../state.js')]);
+    const relativeTo = options.output && options.output !== '-' ? dirname(options.output) : '.';
+    reportLink = await latestReportLink(stateDirFor(io, options.state, file), {planFile: file, relativeTo, io});
+  }
   let text: string;
   switch (format) {
     case 'json': {
-      const json = JSON.parse(planJson(plan, analysis)) as Record<string, unknown>;
+      const json = planJsonValue(plan, analysis);
       if (batches) json['reviewBatches'] = batches;
       text = JSON.stringify(json, null, 2) + '\n';
       break;
     }
     case 'md':
-      text = planMarkdown(plan, analysis, options.reportLink ? {reportLink: options.reportLink} : {});
+      text = planMarkdown(plan, analysis, reportLink ? {reportLink} : {});
       if (batches) text += reviewBatchesText(batches, true);
       break;
     case 'mermaid':

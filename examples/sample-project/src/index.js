@@ -1,0 +1,2 @@
+export {slugify} from './slugify.js';
+export {wordCount, titleCase} from './words.js';

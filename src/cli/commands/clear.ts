@@ -1,0 +1,63 @@
+import type {RunEvent, TaskId} from '../../model/index.js';
+import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import type {CliIo} from '../io.js';
+import {openStore, resolveRun, stateDirFor} from '../state.js';
+
+export interface ClearOptions {
+  readonly state?: string;
+  readonly run?: string;
+  readonly downstream?: boolean;
+  readonly failedOnly?: boolean;
+}
+
+const FAILED = new Set(['failed', 'upstream_failed', 'cancelled']);
+
+/** `paraplan clear TASK...`: resets tasks of a run to pending, so the next `run --resume` runs them again. */
+export async function clearCommand(taskArgs: readonly string[], options: ClearOptions, io: CliIo): Promise<number> {
+  const opened = openStore(stateDirFor(io, options.state), {create: false});
+  if (!opened.ok) {
+    io.err(`error: ${opened.error}\n`);
+    return EXIT_USAGE;
+  }
+  const store = opened.value;
+  try {
+    const found = await resolveRun(store, options.run);
+    if (!found.ok) {
+      io.err(`error: ${found.error}\n`);
+      return EXIT_USAGE;
+    }
+    const run = found.value;
+    if (run.status === 'running') {
+      io.err(`error: run ${run.id} is running; cancel it first (\`paraplan cancel ${run.id}\`) or wait for it to finish\n`);
+      return EXIT_USAGE;
+    }
+    const tasks = await store.tasks(run.id);
+    const byId = new Map(tasks.map((t) => [t.task as string, t]));
+    const unknown = taskArgs.filter((t) => !byId.has(t));
+    if (unknown.length) {
+      io.err(`error: run ${run.id} has no task ${unknown.map((u) => `"${u}"`).join(', ')}\n`);
+      return EXIT_USAGE;
+    }
+    const chosen = new Set<TaskId>(taskArgs as TaskId[]);
+    if (options.downstream) {
+      const dependants = new Map<string, TaskId[]>();
+      for (const t of tasks) for (const d of t.needs) dependants.set(d, [...(dependants.get(d) ?? []), t.task]);
+      const queue = [...chosen];
+      while (queue.length) for (const n of dependants.get(queue.pop()!) ?? []) if (!chosen.has(n)) chosen.add(n), queue.push(n);
+    }
+    const reset = [...chosen].filter((id) => {
+      const t = byId.get(id)!;
+      if (t.status === 'pending') return false;
+      if (t.status === 'skipped' && t.reason === 'not-selected') return false;
+      return options.failedOnly ? FAILED.has(t.status) : true;
+    });
+    const at = Date.now();
+    const events: RunEvent[] = reset.map((task) => ({type: 'task', reason: 'reset', run: run.id, at, task, status: 'pending', message: `was ${byId.get(task)!.status}; cleared by paraplan clear`}));
+    await store.append(events);
+    if (reset.length === 0) io.out(`nothing to clear in run ${run.id}\n`);
+    else io.out(`cleared ${reset.length} task${reset.length === 1 ? '' : 's'} of run ${run.id}: ${reset.join(', ')}\nrun them again with: paraplan run PLAN --resume ${run.id}\n`);
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,78 @@
+import {formatDuration, type TaskStatus} from '../../model/index.js';
+import type {AttemptRecord, RunRecord, TaskRecord} from '../../store/index.js';
+import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {paint, type CliIo} from '../io.js';
+import {openStore, resolveRun, stateDirFor} from '../state.js';
+
+export interface StatusOptions {
+  readonly state?: string;
+  readonly json?: boolean;
+}
+
+const STATUS_STYLE: Record<TaskStatus, 'green' | 'red' | 'yellow' | 'gray' | 'cyan' | 'bold'> = {
+  succeeded: 'green',
+  failed: 'red',
+  upstream_failed: 'yellow',
+  cancelled: 'yellow',
+  skipped: 'gray',
+  pending: 'gray',
+  ready: 'cyan',
+  running: 'cyan',
+  retry_wait: 'yellow',
+};
+
+/** `paraplan status [RUN]`: the state of every task of a run (the latest by default). */
+export async function statusCommand(runArg: string | undefined, options: StatusOptions, io: CliIo): Promise<number> {
+  const opened = openStore(stateDirFor(io, options.state), {create: false});
+  if (!opened.ok) {
+    io.err(`error: ${opened.error}\n`);
+    return EXIT_USAGE;
+  }
+  const store = opened.value;
+  try {
+    const found = await resolveRun(store, runArg);
+    if (!found.ok) {
+      io.err(`error: ${found.error}\n`);
+      return EXIT_USAGE;
+    }
+    const run = found.value;
+    const tasks = await store.tasks(run.id);
+    const attempts = await store.attempts(run.id);
+    if (options.json) {
+      io.out(JSON.stringify({run, tasks, attempts}, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    io.out(statusText(run, tasks, attempts, io));
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
+export function runHeadline(run: RunRecord, io: CliIo, now = Date.now()): string {
+  const end = run.finishedAt ?? (run.status === 'running' ? now : undefined);
+  const took = end !== undefined ? ` · ${formatDuration(end - run.startedAt)}` : '';
+  const style = run.status === 'succeeded' ? 'green' : run.status === 'running' ? 'cyan' : run.status === 'failed' ? 'red' : 'yellow';
+  return `run ${run.id} of "${run.planName}": ${paint(io, style, run.status)} · started ${new Date(run.startedAt).toISOString().replace('T', ' ').slice(0, 19)}${took} · ${run.taskCount} tasks on ${run.workers} workers`;
+}
+
+function statusText(run: RunRecord, tasks: readonly TaskRecord[], attempts: readonly AttemptRecord[], io: CliIo): string {
+  const now = Date.now();
+  const last = new Map<string, AttemptRecord>();
+  for (const a of attempts) last.set(a.task, a);
+  const lines = [runHeadline(run, io, now)];
+  const counts = new Map<TaskStatus, number>();
+  for (const t of tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  lines.push(`  ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  const idWidth = Math.min(40, Math.max(4, ...tasks.map((t) => t.task.length)));
+  lines.push(paint(io, 'gray', `  ${'TASK'.padEnd(idWidth)}  ${'STATUS'.padEnd(15)}  ${'TRIES'.padEnd(5)}  ${'TIME'.padEnd(7)}  NOTE`));
+  for (const t of tasks) {
+    const a = last.get(t.task);
+    const time = a ? formatDuration((a.finishedAt ?? now) - a.startedAt) : '';
+    const note = t.status === 'running' && a?.pid ? `pid ${a.pid}` : (t.message ?? (t.status === 'skipped' ? (t.reason ?? '') : ''));
+    lines.push(
+      `  ${t.task.padEnd(idWidth)}  ${paint(io, STATUS_STYLE[t.status], t.status.padEnd(15))}  ${String(t.attempts || '').padEnd(5)}  ${time.padEnd(7)}  ${note.split('\n')[0]}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,313 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {closeSync, mkdirSync, openSync, statSync, writeSync} from 'node:fs';
+import {dirname} from 'node:path';
+import {commandText, type Command} from '../model/index.js';
+
+/** Default cap of one attempt's log file. */
+export const DEFAULT_MAX_LOG_BYTES = 10 * 1024 * 1024;
+/** How much of the end of the output is kept in memory (and in the store). */
+export const DEFAULT_TAIL_BYTES = 4096;
+/** Time between SIGTERM and SIGKILL. */
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
+export interface ChildOptions {
+  readonly command: Command;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Absolute path; output is appended (several commands of an attempt share the file). */
+  readonly logPath: string;
+  readonly signal: AbortSignal;
+  readonly timeoutMs?: number;
+  /** @default DEFAULT_KILL_GRACE_MS */
+  readonly killGraceMs?: number;
+  /** @default DEFAULT_MAX_LOG_BYTES */
+  readonly maxLogBytes?: number;
+  /** @default DEFAULT_TAIL_BYTES */
+  readonly tailBytes?: number;
+  /** Written to the log before the output (e.g. `--- verify: lint ---`). */
+  readonly header?: string;
+  readonly onSpawn?: (pid: number) => void;
+}
+
+/**
+ * Why a child was terminated (execa `terminationReason`).
+ * - `timed-out`: it ran past `timeoutMs`.
+ * - `cancelled`: the signal fired (run cancelled).
+ */
+export type TerminationReason = 'timed-out' | 'cancelled';
+
+export interface ChildResult {
+  readonly outcome: 'ok' | 'exit_nonzero' | 'timeout' | 'cancelled' | 'spawn_error';
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  readonly pid?: number;
+  readonly durationMs: number;
+  readonly outputTail: string;
+  /** One line, for failures. */
+  readonly message?: string;
+  /** True when SIGTERM was not enough and SIGKILL was sent. */
+  readonly forced?: boolean;
+}
+
+/**
+ * Runs one command in its own process group, its output appended to a log file (capped) and its tail kept.
+ * Never throws for process problems: a missing program or folder is a `spawn_error` result.
+ *
+ * States: starting → running → (killing) → stopped. A cancel that arrives before the spawn returns a
+ * `cancelled` result without starting anything.
+ */
+export function runChild(options: ChildOptions): Promise<ChildResult> {
+  const started = performance.now();
+  const text = commandText(options.command);
+  const elapsed = (): number => performance.now() - started;
+  if (options.signal.aborted) {
+    return Promise.resolve({outcome: 'cancelled', exitCode: null, durationMs: 0, outputTail: '', message: `Command was cancelled before it started: ${text}`});
+  }
+  const cwdProblem = checkCwd(options.cwd);
+  const log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES);
+  if (options.header) log.note(options.header);
+  if (cwdProblem) {
+    log.note(`paraplan: ${cwdProblem}`);
+    log.close();
+    return Promise.resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message: `${cwdProblem}: ${text}`});
+  }
+  const [file, args] = options.command.kind === 'argv' ? [options.command.argv[0]!, options.command.argv.slice(1)] : ['/bin/sh', ['-c', options.command.script]];
+
+  return new Promise<ChildResult>((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        env: options.env as NodeJS.ProcessEnv,
+        // Its own process group, so that a timeout or a cancel kills the whole tree with kill(-pid).
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      const message = `${spawnErrorText(e as NodeJS.ErrnoException, file)}: ${text}`;
+      log.note(`paraplan: ${message}`);
+      log.close();
+      resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message});
+      return;
+    }
+    let termination: TerminationReason | undefined;
+    let forced = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined;
+    let streamsOpen = 2;
+    let killTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const pid = child.pid;
+
+    const terminate = (reason: TerminationReason): void => {
+      if (termination || exit || pid === undefined) return;
+      termination = reason;
+      killGroup(pid, 'SIGTERM');
+      killTimer = setTimeout(() => {
+        forced = true;
+        killGroup(pid, 'SIGKILL');
+      }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const onAbort = (): void => terminate('cancelled');
+    options.signal.addEventListener('abort', onAbort, {once: true});
+    if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+      timeoutTimer = setTimeout(() => terminate('timed-out'), options.timeoutMs);
+    }
+
+    const finish = (): void => {
+      if (streamsOpen > 0 && !spawnError) return;
+      if (!exit && !spawnError) return;
+      clearTimeout(timeoutTimer);
+      clearTimeout(drainTimer);
+      // The group may keep the kill timer: cancel it only when nothing of the tree can be left.
+      if (!termination) clearTimeout(killTimer);
+      options.signal.removeEventListener('abort', onAbort);
+      if (spawnError) {
+        const message = `${spawnErrorText(spawnError, file)}: ${text}`;
+        log.note(`paraplan: ${message}`);
+        log.close();
+        resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message});
+        return;
+      }
+      const {code, signal} = exit!;
+      let result: ChildResult;
+      const base = {exitCode: code, ...(signal ? {signal} : {}), ...(pid !== undefined ? {pid} : {}), durationMs: elapsed(), ...(forced ? {forced} : {})};
+      const killed = forced ? ` and was forcefully terminated after ${options.killGraceMs ?? DEFAULT_KILL_GRACE_MS} milliseconds` : '';
+      if (termination === 'timed-out') {
+        result = {...base, outcome: 'timeout', outputTail: '', message: `Command timed out after ${options.timeoutMs} milliseconds${killed}: ${text}`};
+      } else if (termination === 'cancelled') {
+        result = {...base, outcome: 'cancelled', outputTail: '', message: `Command was cancelled${killed}: ${text}`};
+      } else if (code === 0) {
+        result = {...base, outcome: 'ok', outputTail: ''};
+      } else if (signal) {
+        result = {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command was killed with ${signal}: ${text}`};
+      } else {
+        result = {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command failed with exit code ${code}: ${text}`};
+      }
+      if (result.message && result.outcome !== 'exit_nonzero') log.note(`paraplan: ${result.message}`);
+      log.close();
+      resolve({...result, outputTail: log.tail()});
+    };
+
+    child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+    const streamClosed = (): void => {
+      streamsOpen--;
+      finish();
+    };
+    child.stdout!.once('close', streamClosed);
+    child.stderr!.once('close', streamClosed);
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      // 'error' without a pid: the program could not be started (ENOENT, EACCES).
+      if (pid === undefined) {
+        spawnError = e;
+        finish();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      exit = {code, signal};
+      if (pid !== undefined) {
+        // No orphans: whatever the command left behind in its group goes with it. A process that escaped the
+        // group (setsid) may still hold our pipes: stop waiting for them shortly after the exit.
+        if (killGroup(pid, 'SIGTERM')) {
+          const t = setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+          t.unref();
+        }
+        drainTimer = setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, 2000);
+        drainTimer.unref();
+      }
+      finish();
+    });
+    if (pid !== undefined) options.onSpawn?.(pid);
+  });
+}
+
+/** Sends a signal to a process group; false when the group no longer exists. */
+export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Terminates a process group left by a dead runner (a `lost` attempt): SIGTERM, then SIGKILL after the grace
+ * period. Resolves once the group is gone or was killed.
+ */
+export async function killProcessTree(pid: number, graceMs = DEFAULT_KILL_GRACE_MS): Promise<void> {
+  if (!killGroup(pid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!groupAlive(pid)) return;
+  }
+  killGroup(pid, 'SIGKILL');
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function checkCwd(cwd: string): string | undefined {
+  try {
+    if (!statSync(cwd).isDirectory()) return `the working folder ${cwd} is not a folder`;
+    return undefined;
+  } catch {
+    return `the working folder ${cwd} does not exist`;
+  }
+}
+
+function spawnErrorText(e: NodeJS.ErrnoException, file: string): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return `Command not found: "${file}" is not a program on PATH (install it, fix the path, or write {shell: ...} for a shell command)`;
+    case 'EACCES':
+      return `Command could not be started: "${file}" is not executable (permission denied)`;
+    default:
+      return `Command could not be started (${e.code ?? e.message})`;
+  }
+}
+
+interface LogSink {
+  write(chunk: Buffer): void;
+  /** A line from paraplan itself (headers, why it stopped), always written, cap or not. */
+  note(line: string): void;
+  tail(): string;
+  close(): void;
+}
+
+const dirsMade = new Set<string>();
+
+/** Opens an attempt log for appending, with a size cap and a tail kept in memory. */
+function openLog(path: string, maxBytes: number, tailBytes: number): LogSink {
+  const dir = dirname(path);
+  if (!dirsMade.has(dir)) {
+    mkdirSync(dir, {recursive: true});
+    dirsMade.add(dir);
+  }
+  const fd = openSync(path, 'a');
+  let written = 0;
+  try {
+    written = statSync(path).size;
+  } catch {
+    // A new file.
+  }
+  let truncated = false;
+  let tail: Buffer[] = [];
+  let tailLength = 0;
+  const keep = (chunk: Buffer): void => {
+    tail.push(chunk);
+    tailLength += chunk.length;
+    if (tailLength > tailBytes * 2) {
+      const all = Buffer.concat(tail).subarray(-tailBytes);
+      tail = [all];
+      tailLength = all.length;
+    }
+  };
+  let closed = false;
+  return {
+    write(chunk) {
+      keep(chunk);
+      if (truncated || closed) return;
+      if (written + chunk.length > maxBytes) {
+        const room = Math.max(0, maxBytes - written);
+        if (room > 0) writeSync(fd, chunk, 0, room);
+        written += room;
+        truncated = true;
+        writeSync(fd, `\n[paraplan: output truncated at ${maxBytes} bytes; the last ${tailBytes} bytes are kept in the store]\n`);
+        return;
+      }
+      writeSync(fd, chunk);
+      written += chunk.length;
+    },
+    note(line) {
+      if (closed) return;
+      const b = Buffer.from(line.endsWith('\n') ? line : `${line}\n`);
+      writeSync(fd, b);
+      keep(b);
+    },
+    tail() {
+      const all = Buffer.concat(tail);
+      const text = all.subarray(-tailBytes).toString('utf8');
+      // Drop a partial UTF-8 sequence at the start.
+      return text.startsWith('\uFFFD') ? text.slice(1) : text;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      closeSync(fd);
+    },
+  };
+}

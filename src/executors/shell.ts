@@ -1,0 +1,59 @@
+import type {Diagnostic, Plan, Task} from '../model/index.js';
+import {runChild, type ChildOptions} from './child-process.js';
+import type {ShellHelpers} from './shell-helpers.js';
+import type {ExecutionRequest, ExecutionResult, Executor} from './executor.js';
+
+export interface ShellExecutorOptions {
+  /** Time between SIGTERM and SIGKILL on timeout or cancel. @default 5000 */
+  readonly killGraceMs?: number;
+  /** Cap of an attempt's log file. @default 10 MB */
+  readonly maxLogBytes?: number;
+  /** Start commands through long-lived shell helpers (faster for many short commands); see `ShellHelpers`. */
+  readonly helpers?: ShellHelpers;
+}
+
+/**
+ * Runs a task's `run` command: an argv list without a shell, or `{shell: ...}` with `/bin/sh -c`. The command
+ * runs in its own process group; a timeout or a cancel terminates the whole group (SIGTERM, then SIGKILL).
+ */
+export function shellExecutor(options: ShellExecutorOptions = {}): Executor {
+  return {
+    kind: 'shell',
+    async preflight(tasks: readonly Task[], _plan: Plan): Promise<Diagnostic[]> {
+      // Commands that are missing show up as a spawn_error of their task (a run may create them first).
+      return tasks
+        .filter((t) => !t.gate && t.run === undefined)
+        .map((t) => ({
+          severity: 'error' as const,
+          code: 'nothing-to-run',
+          message: `task "${t.id}" has nothing to run: add run: (a command), agent: (a coding agent) or gate: true (a milestone)`,
+          ...(t.location ? {location: t.location} : {}),
+        }));
+    },
+    async execute(request: ExecutionRequest): Promise<ExecutionResult> {
+      const command = request.task.run;
+      if (!command) throw new Error(`Internal error: the shell executor got task "${request.task.id}", which has no command`);
+      const child: ChildOptions = {
+        command,
+        cwd: request.cwd,
+        env: request.env,
+        logPath: request.logPath,
+        signal: request.signal,
+        ...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}),
+        ...(options.killGraceMs !== undefined ? {killGraceMs: options.killGraceMs} : {}),
+        ...(options.maxLogBytes !== undefined ? {maxLogBytes: options.maxLogBytes} : {}),
+        ...(request.onSpawn ? {onSpawn: request.onSpawn} : {}),
+      };
+      const r = (options.helpers ? await options.helpers.run(child) : undefined) ?? (await runChild(child));
+      return {
+        outcome: r.outcome,
+        exitCode: r.exitCode,
+        ...(r.signal ? {signal: r.signal} : {}),
+        ...(r.pid !== undefined ? {pid: r.pid} : {}),
+        durationMs: r.durationMs,
+        outputTail: r.outputTail,
+        ...(r.message ? {message: r.message} : {}),
+      };
+    },
+  };
+}
