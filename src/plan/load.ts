@@ -182,6 +182,13 @@ function parseYaml(file: string, text: string, texts: ReadonlyMap<string, string
       location: {file, line: pos.line, column: pos.col, length: Math.max(1, e.pos[1] - e.pos[0])},
     });
   }
+  // After the first syntax error the parser is lost; what follows is mostly noise caused by it.
+  if (diagnostics.length > 1) {
+    const more = diagnostics.length - 1;
+    diagnostics.length = 1;
+    const first = diagnostics[0]!;
+    diagnostics[0] = {...first, message: `${first.message} (and ${more} more YAML error${more === 1 ? '' : 's'} after it, probably caused by this one)`};
+  }
   for (const w of doc.warnings) {
     const pos = lineCounter.linePos(w.pos[0]);
     diagnostics.push({severity: 'warning', code: 'yaml-warning', message: firstLine(w.message), location: {file, line: pos.line, column: pos.col}});
