@@ -128,6 +128,8 @@ State goes to .paraplan/ beside the plan (--state DIR to change). Ctrl-C cancels
     .option('--state <dir>', 'state folder (default: .paraplan/ beside the plan)')
     .option('--retries <n>', 'extra attempts for every task, overriding the plan', intOption('--retries', 0))
     .option('--redo-done', 'run tasks marked done in the plan too')
+    .option('--merge <branch>', 'once the run ended, merge its verified task branches into BRANCH (as paraplan merge --into)')
+    .option('--acceptance-dir <dir>', 'once the run ended, write ACCEPTANCE_<ID>.md per succeeded task into this folder')
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (plan: string, opts: Record<string, unknown>) => {
       const {runCommand} = await import('./commands/run.js');

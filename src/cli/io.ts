@@ -16,12 +16,45 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/** Set once the reader of stdout went away (`paraplan runs | head -1`): nothing more is written there. */
+let stdoutGone = false;
+let pipeWatched = false;
+/** Commands that must finish their work when the reader leaves (a run, whose tasks would be orphaned). */
+let holds = 0;
+
+/**
+ * Keeps the process alive when the reader of stdout goes away (EPIPE): output to stdout stops, the work goes on.
+ * Without a hold, the process exits quietly then. Returns the release.
+ */
+export function holdOnStdoutClose(): () => void {
+  holds++;
+  let released = false;
+  return () => {
+    if (!released) holds--;
+    released = true;
+  };
+}
+
+function watchStdoutPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stdoutGone = true;
+    // Quietly: no stack trace for a reader that had enough (`| head`).
+    if (holds === 0) process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 export function processIo(): CliIo {
   const env = process.env;
   const tty = Boolean(process.stdout.isTTY) && !env['CI'];
   const color = Boolean(process.stderr.isTTY) && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb' && !env['CI'];
+  watchStdoutPipe();
   return {
-    out: (text) => void process.stdout.write(text),
+    out: (text) => {
+      if (!stdoutGone) process.stdout.write(text);
+    },
     err: (text) => void process.stderr.write(text),
     color,
     tty,

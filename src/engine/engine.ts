@@ -12,6 +12,7 @@ import type {
   Task,
   TaskId,
   TaskStatus,
+  Usage,
   VerifyResult,
 } from '../model/index.js';
 import {err, finished, ok} from '../model/index.js';
@@ -36,6 +37,14 @@ export const DEFAULT_LEASE_MS = 30_000;
  */
 export type FailureMode = 'continue' | 'no-new';
 
+/** Spending limits of a run (the plan's `budget:`) and of its tasks (`budgetUsd`). */
+export interface BudgetCheck {
+  /** Why the run's spend so far (every attempt's usage, earlier sessions included) stops new work; else undefined. */
+  run(usages: readonly Usage[]): string | undefined;
+  /** Why a task's spend so far (its attempts' usage) rules out another attempt; else undefined. */
+  task(task: Task, profile: ExecutorProfile, usages: readonly Usage[]): string | undefined;
+}
+
 /** Which run to carry out: a new one, or an existing one to continue (`--resume`). */
 export type RunTarget = {readonly kind: 'new'; readonly id: RunId} | {readonly kind: 'resume'; readonly id: RunId};
 
@@ -51,6 +60,12 @@ export interface EngineOptions {
   readonly dispatcher: Dispatcher;
   /** Needed for tasks with `workspace: worktree`; without it such a plan is refused in preflight. */
   readonly workspace?: WorkspaceProvider;
+  /** Whether a task's worktree stays once the task ended (the plan's `workspace.cleanup`). @default failed ones stay */
+  readonly keepWorktree?: (succeeded: boolean) => boolean;
+  /** For each task, the tasks it must not run at the same time as (overlapping `files`). Absent: no such limit. */
+  readonly conflicts?: ReadonlyMap<TaskId, ReadonlySet<TaskId>>;
+  /** Spending limits, checked after every attempt that reported usage. Absent: unlimited. */
+  readonly budget?: BudgetCheck;
   readonly target: RunTarget;
   /** Options of a new run (ignored on resume: the run's own are used). */
   readonly runOptions: RunOptions;
@@ -90,6 +105,8 @@ export interface RunSummary {
   readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
   readonly counts: Readonly<Partial<Record<TaskStatus, number>>>;
   readonly durationMs: number;
+  /** Why the run stopped early, when it did (a budget). */
+  readonly message?: string;
 }
 
 /**
@@ -121,6 +138,8 @@ interface TaskRuntime {
   /** What the last successful attempt returned. */
   result?: string;
   branch?: string;
+  /** Usage reported by its attempts (earlier sessions included): what counts against its budget. */
+  readonly usages: Usage[];
   retryTimer?: NodeJS.Timeout;
 }
 
@@ -165,6 +184,14 @@ export class Engine {
   readonly #inbox: Inbox[] = [];
   readonly #buffer: RunEvent[] = [];
   readonly #pids = new Map<string, number>();
+  /** Tasks with an attempt running now (for `conflicts`). */
+  readonly #runningTasks = new Set<TaskId>();
+  /** Ready tasks held back while a task whose `files` overlap theirs runs. */
+  #overlapWaiting: TaskRuntime[] = [];
+  /** Every attempt's usage in this run, for the run budget. */
+  readonly #usages: Usage[] = [];
+  /** Set when the run budget stopped new work: why. */
+  #budgetStop: string | undefined;
   #wake: Deferred | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
   #dirty = false;
@@ -172,7 +199,7 @@ export class Engine {
   #retryWaiting = 0;
   #failureMode: FailureMode;
   #stopStarting = false;
-  #stopReason: {reason: 'fail-fast' | 'run-cancelled'; message: string} | undefined;
+  #stopReason: {reason: 'fail-fast' | 'run-cancelled' | 'budget-exceeded'; message: string} | undefined;
   #cancelled = false;
   #leaseLost = false;
   #runId!: RunId;
@@ -250,6 +277,8 @@ export class Engine {
     }
     const runnable = toRun.filter((t) => !t.gate && dispatcher.kinds.has(plan.executors.get(t.executor)?.kind ?? 'shell'));
     out.push(...(await dispatcher.preflight(runnable, plan, this.#o.env)));
+    const worktrees = toRun.filter((t) => !t.gate && t.workspace === 'worktree');
+    if (worktrees.length > 0 && this.#o.workspace?.preflight) out.push(...(await this.#o.workspace.preflight(plan, worktrees)));
     return out;
   }
 
@@ -330,6 +359,7 @@ export class Engine {
       });
       if (target.kind === 'resume') await this.#recoverLost(attempts);
       this.#initialStates(stored);
+      this.#checkRunBudget();
       await this.#loop();
       if (this.#leaseLost) {
         return err({kind: 'lease', message: `another runner took run ${this.#runId} over while this one ran; this runner stopped`});
@@ -371,6 +401,7 @@ export class Engine {
         deps: [],
         dependants: [],
         counts: emptyCounts(0),
+        usages: [],
       });
     }
     for (const rt of this.#tasks.values()) {
@@ -387,9 +418,12 @@ export class Engine {
     }
     // Results and branches of attempts that succeeded before (resume): what dependants are told.
     for (const a of attempts) {
-      if (a.outcome !== 'ok') continue;
       const rt = this.#tasks.get(a.task);
-      if (!rt) continue;
+      if (a.usage) {
+        this.#usages.push(a.usage);
+        rt?.usages.push(a.usage);
+      }
+      if (a.outcome !== 'ok' || !rt) continue;
       if (a.result !== undefined) rt.result = a.result;
       if (a.worktree) rt.branch = a.worktree.branch;
     }
@@ -485,7 +519,11 @@ export class Engine {
       await this.#flush();
       if (this.#leaseLost) return;
       for (const l of launches) void this.#runAttempt(l.rt, l.attempt, l.worker);
-      if (this.#running === 0 && this.#inbox.length === 0 && (this.#stopStarting || (this.#ready.size === 0 && this.#retryWaiting === 0 && this.#blocked.size === 0))) {
+      if (
+        this.#running === 0 &&
+        this.#inbox.length === 0 &&
+        (this.#stopStarting || (this.#ready.size === 0 && this.#retryWaiting === 0 && this.#blocked.size === 0 && this.#overlapWaiting.length === 0))
+      ) {
         return;
       }
       if (!this.#dirty) {
@@ -535,6 +573,12 @@ export class Engine {
     while (!this.#stopStarting && this.#freeWorkers.length > 0) {
       const rt = this.#ready.pop();
       if (!rt) break;
+      const conflicts = this.#o.conflicts?.get(rt.task.id);
+      if (conflicts && this.#runningTasks.size > 0 && [...conflicts].some((id) => this.#runningTasks.has(id))) {
+        // Its `files` overlap a running task's: it waits for that one to end.
+        this.#overlapWaiting.push(rt);
+        continue;
+      }
       if (rt.pool !== undefined) {
         const used = this.#poolUse.get(rt.pool) ?? 0;
         if (used >= this.#poolSlots.get(rt.pool)!) {
@@ -549,6 +593,7 @@ export class Engine {
       const attempt = ++rt.attempts;
       rt.status = 'running';
       this.#running++;
+      this.#runningTasks.add(rt.task.id);
       this.#emit({
         type: 'attempt',
         reason: 'started',
@@ -576,11 +621,21 @@ export class Engine {
     const key = `${task.id}#${attempt}`;
     try {
       if (task.workspace === 'worktree' && this.#o.workspace) {
-        const upstream = rt.deps.map((d) => ({task: d.task.id, ...(d.branch ? {branch: d.branch} : {})}));
-        workspace = await this.#o.workspace.prepare({run: this.#runId, plan: this.#o.plan, task, upstream, signal});
+        workspace = await this.#o.workspace.prepare({run: this.#runId, plan: this.#o.plan, task, upstream: upstreamBranches(rt), signal});
         rt.branch = workspace.branch;
+        // Recorded at once: `merge` and `--resume` read the branch from the store.
+        this.#emit({
+          type: 'attempt',
+          reason: 'prepared',
+          run: this.#runId,
+          at: this.#now(),
+          task: task.id,
+          attempt,
+          worktree: {path: workspace.path, branch: workspace.branch, base: workspace.base},
+        });
+        this.#flushSoon();
       }
-      const base = workspace ? workspace.path : this.#o.planDir;
+      const base = workspace ? (workspace.planDir ?? workspace.path) : this.#o.planDir;
       const cwd = task.cwd === undefined ? base : isAbsolute(task.cwd) ? task.cwd : join(base, task.cwd);
       const env: Record<string, string | undefined> = {
         ...this.#o.env,
@@ -602,7 +657,7 @@ export class Engine {
         logPath,
         signal,
         ...(task.timeoutMs !== undefined ? {timeoutMs: task.timeoutMs} : {}),
-        upstream: rt.deps.map((d) => ({task: d.task.id, title: d.task.title, ...(d.result !== undefined ? {result: d.result} : {})})),
+        upstream: rt.profile.kind === 'shell' ? rt.deps.map(upstreamEntry) : upstreamResults(rt),
         onSpawn: (pid) => {
           this.#pids.set(key, pid);
           // Recorded at once: a resume kills this tree if the runner dies.
@@ -636,13 +691,16 @@ export class Engine {
       // A workspace that cannot be prepared fails the attempt; anything else is a bug of ours.
       const msg = e instanceof Error ? e.message : String(e);
       if (msg.startsWith('Internal error')) throw e;
-      done = {outcome: signal.aborted ? 'cancelled' : 'spawn_error', verify: [], message: `could not prepare the task: ${msg}`, durationMs: this.#now() - started, ...(workspace ? {workspace} : {})};
+      // A WorkspaceError (not importable here: engine sees workspace types only) already says what and why.
+      const message = e instanceof Error && e.name === 'WorkspaceError' ? msg : `could not prepare the task: ${msg}`;
+      done = {outcome: signal.aborted ? 'cancelled' : 'spawn_error', verify: [], message, durationMs: this.#now() - started, ...(workspace ? {workspace} : {})};
     } finally {
       this.#pids.delete(key);
     }
     if (workspace && this.#o.workspace) {
       try {
-        await this.#o.workspace.release(workspace, {keep: done.outcome !== 'ok'});
+        const succeeded = done.outcome === 'ok';
+        await this.#o.workspace.release(workspace, {keep: this.#o.keepWorktree ? this.#o.keepWorktree(succeeded) : !succeeded});
       } catch {
         // A worktree that cannot be removed is left behind; the attempt's outcome stands.
       }
@@ -654,6 +712,11 @@ export class Engine {
   #attemptDone(rt: TaskRuntime, attempt: number, worker: number, done: AttemptDone): void {
     this.#running--;
     this.#freeWorkers.push(worker);
+    this.#runningTasks.delete(rt.task.id);
+    if (this.#overlapWaiting.length > 0) {
+      for (const w of this.#overlapWaiting) this.#ready.push(w);
+      this.#overlapWaiting = [];
+    }
     if (rt.pool !== undefined) {
       this.#poolUse.set(rt.pool, this.#poolUse.get(rt.pool)! - 1);
       const waiting = this.#blocked.get(rt.pool);
@@ -685,6 +748,11 @@ export class Engine {
         ? {changes: {commits: done.changes.commits, filesChanged: done.changes.filesChanged, insertions: done.changes.insertions, deletions: done.changes.deletions}}
         : {}),
     });
+    if (exec?.usage) {
+      this.#usages.push(exec.usage);
+      rt.usages.push(exec.usage);
+      this.#checkRunBudget();
+    }
     if (done.outcome === 'ok') {
       if (exec?.result !== undefined) rt.result = exec.result;
       this.#settle(rt, 'succeeded', 'attempt-ok');
@@ -696,7 +764,13 @@ export class Engine {
     }
     rt.failures++;
     const retries = this.#runOptions.retries ?? rt.task.retries;
-    if (rt.failures <= retries && rt.task.retryOn.includes(done.outcome) && !this.#stopStarting) {
+    const retryable = rt.failures <= retries && rt.task.retryOn.includes(done.outcome) && !this.#stopStarting;
+    const overBudget = retryable && exec?.usage ? this.#o.budget?.task(rt.task, rt.profile, rt.usages) : undefined;
+    if (overBudget !== undefined) {
+      this.#settle(rt, 'failed', 'attempt-failed', `${done.message ?? `attempt ended ${done.outcome}`}; not retried: ${overBudget}`);
+      return;
+    }
+    if (retryable) {
       const delay = backoffDelay(rt.failures, this.#o.backoff ?? DEFAULT_BACKOFF, this.#random);
       rt.status = 'retry_wait';
       this.#retryWaiting++;
@@ -776,6 +850,17 @@ export class Engine {
     }
   }
 
+  /** Stops new work once the run's spend reaches its budget; running attempts finish. */
+  #checkRunBudget(): void {
+    if (!this.#o.budget || this.#budgetStop !== undefined || this.#cancelled) return;
+    const why = this.#o.budget.run(this.#usages);
+    if (why === undefined) return;
+    this.#budgetStop = why;
+    if (this.#stopStarting) return;
+    this.#stopStarting = true;
+    this.#stopReason = {reason: 'budget-exceeded', message: `not started: ${why}`};
+  }
+
   /** Ends every unfinished task and the run. */
   #finish(started: number): RunSummary {
     const reason = this.#stopReason ?? {reason: 'run-cancelled' as const, message: 'the run stopped before it could start'};
@@ -793,10 +878,11 @@ export class Engine {
       counts[rt.status] = (counts[rt.status] ?? 0) + 1;
       if (rt.status === 'failed' || rt.status === 'upstream_failed') failed = true;
     }
-    const status = this.#cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded';
+    const status = this.#cancelled ? 'cancelled' : failed || this.#budgetStop !== undefined ? 'failed' : 'succeeded';
     const durationMs = this.#now() - started;
-    this.#emit({type: 'run', reason: 'finished', run: this.#runId, at: this.#now(), status, counts, durationMs});
-    return {run: this.#runId, status, counts, durationMs};
+    const message = this.#budgetStop !== undefined ? `the run stopped: ${this.#budgetStop}` : undefined;
+    this.#emit({type: 'run', reason: 'finished', run: this.#runId, at: this.#now(), status, counts, durationMs, ...(message ? {message} : {})});
+    return {run: this.#runId, status, counts, durationMs, ...(message ? {message} : {})};
   }
 
   // ---- store ----
@@ -842,4 +928,42 @@ export interface Selection {
   readonly selected: ReadonlySet<TaskId>;
   /** Unselected tasks that succeeded in an earlier run of the plan: dependants count them as done. */
   readonly doneEarlier: ReadonlySet<TaskId>;
+}
+
+function upstreamEntry(d: TaskRuntime): {task: TaskId; title: string; result?: string} {
+  return {task: d.task.id, title: d.task.title, ...(d.result !== undefined ? {result: d.result} : {})};
+}
+
+/**
+ * The branches a task's worktree starts from: its dependencies' branches, looking through dependencies without a
+ * branch (gates, tasks run outside a worktree) to their own dependencies.
+ */
+function upstreamBranches(rt: TaskRuntime): {task: TaskId; branch: string}[] {
+  const out: {task: TaskId; branch: string}[] = [];
+  const seen = new Set<TaskId>();
+  const visit = (d: TaskRuntime): void => {
+    if (seen.has(d.task.id)) return;
+    seen.add(d.task.id);
+    if (d.branch !== undefined) out.push({task: d.task.id, branch: d.branch});
+    else for (const a of d.deps) visit(a);
+  };
+  for (const d of rt.deps) visit(d);
+  return out;
+}
+
+/**
+ * What an agent's prompt is told about upstream work, in dependency order: each dependency with its result; a gate,
+ * or a task that returned nothing, is looked through to the results of its own dependencies.
+ */
+function upstreamResults(rt: TaskRuntime): {task: TaskId; title: string; result?: string}[] {
+  const out: {task: TaskId; title: string; result?: string}[] = [];
+  const seen = new Set<TaskId>();
+  const visit = (d: TaskRuntime): void => {
+    if (seen.has(d.task.id)) return;
+    seen.add(d.task.id);
+    if (d.task.gate || d.result === undefined) for (const a of d.deps) visit(a);
+    if (!d.task.gate) out.push(upstreamEntry(d));
+  };
+  for (const d of rt.deps) visit(d);
+  return out;
 }

@@ -55,6 +55,8 @@ export type RunLifecycleEvent =
       readonly counts: Readonly<Partial<Record<TaskStatus, number>>>;
       /** Wall time of this runner session, in ms. */
       readonly durationMs: number;
+      /** Why the run stopped early, when it did (`budget exceeded: spent $2.01 of $2`). */
+      readonly message?: string;
     });
 
 /**
@@ -88,6 +90,7 @@ export interface TaskEvent extends EventBase {
 /**
  * One attempt of one task.
  * - `started`: recorded before anything is spawned (so a crash leaves it visible, and resume marks it `lost`).
+ * - `prepared`: the task's git worktree is ready (its path, branch and base are what `merge` and `--resume` use).
  * - `spawned`: the process started (its pid is what a cancel or a resume kills).
  * - `finished`: the command ended and verification ran; `outcome` is final.
  */
@@ -104,6 +107,13 @@ export type AttemptEvent =
       readonly logPath: string;
       /** The task's git worktree, when it has one. */
       readonly worktree?: {readonly path: string; readonly branch: string; readonly base: string};
+    })
+  | (EventBase & {
+      readonly type: 'attempt';
+      readonly reason: 'prepared';
+      readonly task: TaskId;
+      readonly attempt: number;
+      readonly worktree: {readonly path: string; readonly branch: string; readonly base: string};
     })
   | (EventBase & {readonly type: 'attempt'; readonly reason: 'spawned'; readonly task: TaskId; readonly attempt: number; readonly pid: number})
   | (EventBase & {

@@ -1,4 +1,4 @@
-import type {Plan, RunId, Task, TaskId} from '../model/index.js';
+import type {Diagnostic, Plan, RunId, Task, TaskId} from '../model/index.js';
 
 /** A task's own git worktree on its own branch. */
 export interface TaskWorkspace {
@@ -8,6 +8,11 @@ export interface TaskWorkspace {
   readonly base: string;
   /** Index of the worktree among this run's (exposed as PARAPLAN_WORKTREE_INDEX, e.g. for ports). */
   readonly index: number;
+  /**
+   * The plan file's folder inside the worktree (`path` plus the plan's folder relative to the repository root):
+   * where task `cwd`s start from. Undefined means `path`.
+   */
+  readonly planDir?: string;
 }
 
 /** What a task changed, recorded as evidence. */
@@ -25,6 +30,11 @@ export interface WorkspaceChanges {
  * and `commit` after its command, before verification (which runs in the worktree).
  */
 export interface WorkspaceProvider {
+  /**
+   * Checks, before anything runs, that worktrees can be made for these tasks (a git repository with a commit to
+   * start from, valid settings). Returns one diagnostic per affected task.
+   */
+  preflight?(plan: Plan, tasks: readonly Task[]): Promise<Diagnostic[]>;
   prepare(options: {run: RunId; plan: Plan; task: Task; upstream: readonly {task: TaskId; branch?: string}[]; signal: AbortSignal}): Promise<TaskWorkspace>;
   commit(options: {run: RunId; task: Task; workspace: TaskWorkspace; attempt: number}): Promise<WorkspaceChanges>;
   /** Removes a worktree (the branch stays). */

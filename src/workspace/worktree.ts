@@ -1,7 +1,7 @@
 import {constants} from 'node:fs';
-import {access, appendFile, copyFile, cp, mkdir, readFile, rm, stat, symlink} from 'node:fs/promises';
+import {access, appendFile, copyFile, cp, mkdir, readFile, realpath, rm, stat, symlink} from 'node:fs/promises';
 import {dirname, isAbsolute, join, relative, resolve} from 'node:path';
-import type {Plan, RunId, Task, TaskId} from '../model/index.js';
+import type {Diagnostic, Plan, RunId, Task, TaskId} from '../model/index.js';
 import {git, gitText, gitToplevel, identityArgs, refSafe, repoLock, slugify} from './git.js';
 import {commandLabel, runCommand} from './run-command.js';
 import {DEFAULT_WORKSPACE_SETTINGS, fillTemplate, workspaceSettings, type WorkspaceSettings} from './settings.js';
@@ -103,6 +103,28 @@ export function gitWorktreeProvider(options: GitWorktreeProviderOptions = {}): G
     repository,
     settings: settingsOf,
 
+    async preflight(plan, tasks) {
+      const at = (t: Task): {location?: NonNullable<Task['location']>} => (t.location ? {location: t.location} : {});
+      const {diagnostics} = workspaceSettings(plan);
+      const out: Diagnostic[] = diagnostics.filter((d) => d.severity === 'error');
+      if (tasks.length === 0) return out;
+      let problem: string;
+      try {
+        const repo = await repository(plan);
+        const ref = settingsOf(plan).base;
+        const head = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {cwd: repo});
+        if (head.code === 0) return out;
+        problem = `the repository ${repo} has no commit "${ref}" to start the worktree from (${ref === 'HEAD' ? 'it has no commits yet; commit something first' : 'fix workspace.base'})`;
+      } catch (e) {
+        if (!(e instanceof WorkspaceError)) throw e;
+        problem = e.message;
+      }
+      for (const t of tasks) {
+        out.push({severity: 'error', code: 'no-repository', message: `task "${t.id}" asks for its own git worktree (workspace: worktree), but ${problem}`, ...at(t)});
+      }
+      return out;
+    },
+
     async prepare({run, plan, task, upstream, signal}) {
       signal.throwIfAborted();
       const repo = await repository(plan);
@@ -134,7 +156,11 @@ export function gitWorktreeProvider(options: GitWorktreeProviderOptions = {}): G
         active.set(path, {run, index});
         madeWith.set(path, settings);
         await setUp(repo, path, settings, index, task, run, options.env ?? process.env, signal);
-        return {path, branch, base, index};
+        // Task cwds are relative to the plan's folder: the same folder inside the worktree.
+        const planFolder = plan.file ? dirname(resolve(plan.file)) : undefined;
+        const planRel = planFolder ? relative(repo, await realpath(planFolder).catch(() => planFolder)) : '';
+        const planDir = planRel !== '' && !planRel.startsWith('..') && !isAbsolute(planRel) ? join(path, planRel) : path;
+        return {path, branch, base, index, planDir};
       } catch (e) {
         if (!active.has(path)) indexes.get(run)?.delete(index);
         throw e;

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {isRunId, type Plan, type RunId, type TaskId} from '../../model/index.js';
 import type {AttemptRecord, RunStore, TaskRecord} from '../../store/index.js';
-import {fillTemplate, git, gitToplevel, mergeSettings, mergeTrain, planVerifier, refSafe, slugify, workspaceSettings, type MergeTrainResult, type TrainBranch} from '../../workspace/index.js';
+import {git, gitToplevel, mergeSettings, mergeTrain, planVerifier, type MergeTrainResult, type TrainBranch} from '../../workspace/index.js';
 import {EXIT_FAILED, EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import {paint, type CliIo} from '../io.js';
 import {readPlan} from '../read-plan.js';
@@ -47,6 +47,11 @@ export async function mergeCommand(runArg: string | undefined, options: MergeCom
   }
 }
 
+/** The merge of one run with an open store: for `run --merge BRANCH` once its run ended. Returns the exit code. */
+export function mergeRun(store: RunStore, run: RunId, options: MergeCommandOptions, io: CliIo): Promise<number> {
+  return merge(store, run, options, io);
+}
+
 async function merge(store: RunStore, runArg: string | undefined, options: MergeCommandOptions, io: CliIo): Promise<number> {
   if (runArg !== undefined && !isRunId(runArg)) {
     io.err(`error: "${runArg}" is not a run id (like r20260101-120000-abcd); see paraplan runs\n`);
@@ -76,16 +81,20 @@ async function merge(store: RunStore, runArg: string | undefined, options: Merge
 
   const tasks = topological(await store.tasks(run.id));
   const attempts = await store.attempts(run.id);
-  const template = plan ? workspaceSettings(plan).settings.branch : 'paraplan/{run}/{id}';
   const candidates: Candidate[] = [];
   for (const t of tasks) {
     if (t.status !== 'succeeded') {
       candidates.push({task: t.task, title: t.title, reason: t.status});
       continue;
     }
-    const branch = branchOf(t, attempts) ?? refSafe(fillTemplate(template, {run: run.id, id: t.task, slug: slugify(t.title) || 'task'}));
+    // The branch the run recorded when it prepared the worktree (the template may have changed since).
+    const branch = branchOf(t, attempts);
+    if (branch === undefined) {
+      candidates.push({task: t.task, title: t.title, reason: 'no branch (not run in a worktree)'});
+      continue;
+    }
     const exists = await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {cwd: repo});
-    candidates.push(exists.code === 0 ? {task: t.task, title: t.title, branch} : {task: t.task, title: t.title, reason: 'no branch (not run in a worktree)'});
+    candidates.push(exists.code === 0 ? {task: t.task, title: t.title, branch} : {task: t.task, title: t.title, reason: `its branch ${branch} does not exist any more`});
   }
   const train: TrainBranch[] = candidates.filter((c) => c.branch !== undefined).map((c) => ({task: c.task, branch: c.branch!, title: c.title}));
   const left = candidates.filter((c) => c.reason !== undefined);

@@ -1,14 +1,17 @@
+import {readFile, writeFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {dirname, relative, resolve} from 'node:path';
-import {Engine, localDispatcher, type RunSummary, type Selection} from '../../engine/index.js';
+import {Engine, localDispatcher, type BudgetCheck, type Dispatcher, type RunSummary, type Selection} from '../../engine/index.js';
+import {secretValues} from '../../executors/agent-redact.js';
+import {budgetExceeded, planBudget, taskBudgetUsd} from '../../executors/agent-usage.js';
 import {executorRegistry, killGroup, killProcessTree, runVerify, shellExecutor, ShellHelpers, type Executor} from '../../executors/index.js';
-import {commandText, formatDuration, newRunId, type Plan, type RunId, type Task, type TaskId, type TaskStatus} from '../../model/index.js';
+import {commandText, formatDuration, newRunId, type Diagnostic, type Plan, type RunId, type Task, type TaskId, type TaskStatus} from '../../model/index.js';
 import {didYouMean} from '../../plan/index.js';
 import {analyzePlan, dispatchRank, graphFromPlan, type PlanAnalysis} from '../../schedule/index.js';
 import {logPathFor, type RunOptions, type RunStore} from '../../store/index.js';
 import type {WorkspaceProvider} from '../../workspace/workspace.js';
 import {EXIT_FAILED, EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
-import {paint, type CliIo} from '../io.js';
+import {holdOnStdoutClose, paint, type CliIo} from '../io.js';
 import {planText} from '../plan-output.js';
 import {printDiagnostics, readPlan} from '../read-plan.js';
 import {ndjsonView, plainView, ttyView, type RunView} from '../run-view.js';
@@ -27,6 +30,10 @@ export interface RunCommandOptions {
   readonly state?: string;
   readonly retries?: number;
   readonly redoDone?: boolean;
+  /** `--merge BRANCH`: once the run ended, merge its verified task branches into BRANCH (as `paraplan merge --into`). */
+  readonly merge?: string;
+  /** `--acceptance-dir DIR`: once the run ended, write ACCEPTANCE_<ID>.md per succeeded task into DIR. */
+  readonly acceptanceDir?: string;
 }
 
 /** Plans above this many tasks get a dispatch order only, not the full schedule search, at start. */
@@ -124,17 +131,26 @@ async function execute(c: ExecuteContext): Promise<number> {
   }
 
   const killGraceMs = positiveInt(env['PARAPLAN_KILL_GRACE_MS']);
-  // PARAPLAN_SPAWN=helpers: start commands through long-lived /bin/sh helpers (see ShellHelpers).
-  const helpers = env['PARAPLAN_SPAWN'] === 'helpers' ? new ShellHelpers(env) : undefined;
+  // Commands start through long-lived spawn helpers (see ShellHelpers); PARAPLAN_SPAWN=direct spawns each from Node.
+  const helpers = env['PARAPLAN_SPAWN'] === 'direct' ? undefined : new ShellHelpers(env);
   const executors: Executor[] = [
-    shellExecutor({...(killGraceMs !== undefined ? {killGraceMs} : {}), ...(helpers ? {helpers} : {})}),
-    ...(await optionalExecutors(plan, env)),
+    shellExecutor({...(killGraceMs !== undefined ? {killGraceMs} : {}), helpers: helpers ?? false}),
+    ...(await optionalExecutors(plan, killGraceMs)),
   ];
-  const dispatcher = localDispatcher({
-    executors: executorRegistry(executors),
-    verify: (r) => runVerify({...r, ...(killGraceMs !== undefined ? {killGraceMs} : {})}),
-  });
+  const dispatcher = redacting(
+    localDispatcher({
+      executors: executorRegistry(executors),
+      verify: (r) => runVerify({...r, ...(killGraceMs !== undefined ? {killGraceMs} : {})}),
+    }),
+  );
   const workspace = await workspaceFor(plan, env);
+  const integration = await integrationOptions(plan);
+  if (integration.diagnostics.some((d) => d.severity === 'error')) {
+    helpers?.close();
+    printDiagnostics(integration.diagnostics, c.texts, io);
+    io.err(`${paint(io, 'red', `${relative(io.cwd, c.planFile) || c.planFile}: the plan cannot be carried out as it is`)}; nothing was run\n`);
+    return EXIT_USAGE;
+  }
 
   const view: RunView = options.json
     ? ndjsonView(io)
@@ -151,6 +167,7 @@ async function execute(c: ExecuteContext): Promise<number> {
     store,
     dispatcher,
     ...(workspace ? {workspace} : {}),
+    ...integration.engine,
     target,
     runOptions,
     ...(selection ? {selection} : {}),
@@ -185,17 +202,14 @@ async function execute(c: ExecuteContext): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // A reader that goes away (`| head`) must not kill the runner mid-run and orphan its tasks: stop writing.
-  const onPipeError = (e: NodeJS.ErrnoException): void => {
-    if (e.code !== 'EPIPE') throw e;
-  };
-  process.stdout.on('error', onPipeError);
+  const releasePipe = holdOnStdoutClose();
   let result;
   try {
     result = await engine.run();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onPipeError);
+    releasePipe();
     helpers?.close();
     view.close();
   }
@@ -214,7 +228,125 @@ async function execute(c: ExecuteContext): Promise<number> {
   }
   const summary = result.value;
   if (!options.json) io.out(await summaryText(summary, store, c));
-  return summary.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
+  let code = summary.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
+  const finishedRun = await store.getRun(summary.run);
+  if (finishedRun) {
+    const {saveRunReport, writeAcceptanceRecords} = await import('./report.js');
+    await saveRunReport(store, finishedRun, c.stateDir, io);
+    if (options.acceptanceDir !== undefined) {
+      const files = await writeAcceptanceRecords(store, finishedRun, options.acceptanceDir, {stateDir: c.stateDir, io});
+      io.err(`wrote ${files.length} acceptance records to ${options.acceptanceDir}\n`);
+    }
+  }
+  if (options.merge !== undefined) code = Math.max(code, await mergeAfterRun(summary, options.merge, c));
+  return code;
+}
+
+/** `run --merge BRANCH`: what `paraplan merge RUN --into BRANCH` does, when any task succeeded. Returns its exit code. */
+async function mergeAfterRun(summary: RunSummary, into: string, c: ExecuteContext): Promise<number> {
+  const {io, store} = c;
+  if (!summary.counts.succeeded) {
+    io.err(paint(io, 'yellow', `not merging into ${into}: no task of run ${summary.run} succeeded\n`));
+    return EXIT_OK;
+  }
+  const {mergeRun} = await import('./merge.js');
+  return mergeRun(store, summary.run, {into, plan: c.planFile, ...(c.options.state !== undefined ? {state: c.options.state} : {})}, io);
+}
+
+/**
+ * What the engine gets from the plan's integration settings: the worktree cleanup policy, the tasks that must not
+ * run together (overlapping `files`), and the budgets. Their helpers live in workspace/ and executors/, which the
+ * engine may not import.
+ */
+async function integrationOptions(plan: Plan): Promise<{engine: {keepWorktree?: (succeeded: boolean) => boolean; conflicts?: ReadonlyMap<TaskId, ReadonlySet<TaskId>>; budget?: BudgetCheck}; diagnostics: Diagnostic[]}> {
+  const diagnostics: Diagnostic[] = [];
+  const {budget, diagnostics: budgetDiagnostics} = planBudget(plan);
+  diagnostics.push(...budgetDiagnostics);
+  const hasTaskBudget = [...plan.tasks.values()].some((t) => !t.gate && taskBudgetUsd(t, plan.executors.get(t.executor) ?? {name: 'shell', kind: 'shell', options: {}, builtin: true}) !== undefined);
+  const check: BudgetCheck | undefined =
+    budget.usd !== undefined || budget.tokens !== undefined || hasTaskBudget
+      ? {
+          run: (usages) => (budget.usd !== undefined || budget.tokens !== undefined ? budgetExceeded(usages, budget)?.message : undefined),
+          task: (task, profile, usages) => {
+            const usd = taskBudgetUsd(task, profile);
+            return usd === undefined ? undefined : budgetExceeded(usages, {usd})?.message.replace(/^budget exceeded/, 'task budget exceeded');
+          },
+        }
+      : undefined;
+  const usesFiles = [...plan.tasks.values()].filter((t) => t.files.length > 0).length > 1;
+  const usesWorktrees = [...plan.tasks.values()].some((t) => t.workspace === 'worktree' && !t.gate);
+  let keepWorktree: ((succeeded: boolean) => boolean) | undefined;
+  let conflicts: ReadonlyMap<TaskId, ReadonlySet<TaskId>> | undefined;
+  if (usesFiles || usesWorktrees) {
+    const ws = await import('../../workspace/index.js');
+    if (usesWorktrees) {
+      const {settings} = ws.workspaceSettings(plan);
+      keepWorktree = (succeeded) => ws.keepWorktree(settings.cleanup, succeeded);
+    }
+    if (usesFiles) {
+      const map = ws.conflictingTasks(plan);
+      if (map.size > 0) conflicts = map;
+    }
+  }
+  return {engine: {...(keepWorktree ? {keepWorktree} : {}), ...(conflicts ? {conflicts} : {}), ...(check ? {budget: check} : {})}, diagnostics};
+}
+
+/**
+ * Keeps the values of secret environment variables (names like *KEY*, *TOKEN*, *SECRET*, *PASSWORD*) out of what an
+ * attempt leaves behind: its log file, and the output tail, message and result that go to the store and reports.
+ * Agents redact as they write; for commands the log is scrubbed once each command ended.
+ */
+function redacting(inner: Dispatcher): Dispatcher {
+  return {
+    kinds: inner.kinds,
+    preflight: (tasks, plan, env) => inner.preflight(tasks, plan, env),
+    async execute(request) {
+      const r = await inner.execute(request);
+      const secrets = secretValues(request.env);
+      if (secrets.length === 0) return r;
+      await scrubLog(request.logPath, secrets);
+      const redact = (text: string): string => redactWith(text, secrets);
+      return {...r, outputTail: redact(r.outputTail), ...(r.message !== undefined ? {message: redact(r.message)} : {}), ...(r.result !== undefined ? {result: redact(r.result)} : {})};
+    },
+    async verify(request) {
+      const r = await inner.verify(request);
+      const secrets = secretValues(request.env);
+      if (secrets.length === 0) return r;
+      await scrubLog(request.logPath, secrets);
+      return {...r, outputTail: redactWith(r.outputTail, secrets)};
+    },
+  };
+}
+
+function redactWith(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
+  return out;
+}
+
+/** Replaces secret values in a log file, byte-exact elsewhere (logs may hold output that is not UTF-8). */
+async function scrubLog(file: string, secrets: readonly string[]): Promise<void> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch {
+    return;
+  }
+  let changed = false;
+  for (const s of secrets) {
+    const needle = Buffer.from(s);
+    if (data.indexOf(needle) < 0) continue;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = data.indexOf(needle); at >= 0; at = data.indexOf(needle, from)) {
+      parts.push(data.subarray(from, at), Buffer.from('***'));
+      from = at + needle.length;
+    }
+    parts.push(data.subarray(from));
+    data = Buffer.concat(parts);
+    changed = true;
+  }
+  if (changed) await writeFile(file, data);
 }
 
 /** The lines printed when a run ends: counts, what failed and where its log is, what to do next. */
@@ -333,31 +465,21 @@ function positiveInt(text: string | undefined, min = 1): number | undefined {
 }
 
 /**
- * Executors other than shell, loaded only when the plan uses them. The agents engineer's modules plug in
- * here; until they exist, preflight refuses agent and llm tasks with a clear message.
+ * Executors other than shell, loaded only when the plan uses them (the OpenAI SDK and the agent presets cost start-up
+ * time). They take the environment per attempt, from the request.
  */
-async function optionalExecutors(plan: Plan, env: Readonly<Record<string, string | undefined>>): Promise<Executor[]> {
+async function optionalExecutors(plan: Plan, killGraceMs: number | undefined): Promise<Executor[]> {
   const kinds = new Set([...plan.tasks.values()].filter((t) => !t.gate).map((t) => plan.executors.get(t.executor)?.kind ?? 'shell'));
   const out: Executor[] = [];
-  for (const kind of ['agent', 'llm'] as const) {
-    if (!kinds.has(kind)) continue;
-    const loaded = await loadExecutor(kind, env);
-    if (loaded) out.push(loaded);
+  if (kinds.has('agent')) {
+    const {agentExecutor} = await import('../../executors/agent-cli.js');
+    out.push(agentExecutor(killGraceMs !== undefined ? {killGraceMs} : {}));
+  }
+  if (kinds.has('llm')) {
+    const {llmExecutor} = await import('../../executors/llm-api.js');
+    out.push(llmExecutor());
   }
   return out;
-}
-
-async function loadExecutor(kind: 'agent' | 'llm', env: Readonly<Record<string, string | undefined>>): Promise<Executor | undefined> {
-  // The module path is computed so that TypeScript does not require it to exist yet.
-  const path = kind === 'agent' ? '../../executors/agent-cli.js' : '../../executors/llm-api.js';
-  try {
-    const mod = (await import(path)) as Record<string, unknown>;
-    const factory = mod[kind === 'agent' ? 'agentExecutor' : 'llmExecutor'];
-    return typeof factory === 'function' ? (factory as (o: {env: typeof env}) => Executor)({env}) : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
 }
 
 /** Git worktrees, only when a task asks for one. */
