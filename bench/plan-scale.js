@@ -18,18 +18,21 @@ function arg(argv, name, fallback) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Runs a command under /usr/bin/time when present to read the peak RSS; returns {ms, rssMb, status}. */
+/**
+ * Runs a command under /usr/bin/time when present to read the peak RSS and the user CPU time (steadier than
+ * wall time on a loaded machine); returns {ms, userMs, rssMb, status}.
+ */
 function timed(args) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U', process.execPath, BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
   const ms = performance.now() - t0;
   if (r.error) {
     const t1 = performance.now();
     const r2 = spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
-    return {ms: performance.now() - t1, rssMb: NaN, status: r2.status};
+    return {ms: performance.now() - t1, userMs: NaN, rssMb: NaN, status: r2.status};
   }
-  const kb = Number(r.stderr.trim().split('\n').pop());
-  return {ms, rssMb: kb / 1024, status: r.status};
+  const [kb, user] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return {ms, userMs: user * 1000, rssMb: kb / 1024, status: r.status};
 }
 
 export async function main(argv = process.argv.slice(2)) {
@@ -54,11 +57,11 @@ export async function main(argv = process.argv.slice(2)) {
       if (args === null) {
         const t0 = performance.now();
         spawnSync(process.execPath, ['-e', '']);
-        samples.push({ms: performance.now() - t0, rssMb: NaN, status: 0});
+        samples.push({ms: performance.now() - t0, userMs: NaN, rssMb: NaN, status: 0});
       } else samples.push(timed(args));
     }
     if (samples.some((s) => s.status !== 0)) throw new Error(`${label} failed`);
-    rows.push({label, ms: median(samples.map((s) => s.ms)), rssMb: median(samples.map((s) => s.rssMb))});
+    rows.push({label, ms: median(samples.map((s) => s.ms)), userMs: median(samples.map((s) => s.userMs)), rssMb: median(samples.map((s) => s.rssMb))});
   }
 
   // In process: load + validate + analyze, without process start.
@@ -76,12 +79,13 @@ export async function main(argv = process.argv.slice(2)) {
   }
   const m = (k) => median(inproc.map((x) => x[k]));
   console.log('');
-  console.log('| what | median wall time | peak RSS |');
-  console.log('|---|---|---|');
-  for (const r of rows) console.log(`| ${r.label} | ${(r.ms / 1000).toFixed(2)} s | ${Number.isNaN(r.rssMb) ? '-' : `${r.rssMb.toFixed(0)} MB`} |`);
-  console.log(`| in process: load ${m('load').toFixed(0)} ms + validate ${m('validate').toFixed(0)} ms + analyze ${m('analyze').toFixed(0)} ms | ${(m('total') / 1000).toFixed(2)} s | - |`);
+  console.log('| what | median wall time | median user time | peak RSS |');
+  console.log('|---|---|---|---|');
+  const seconds = (ms) => (Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(2)} s`);
+  for (const r of rows) console.log(`| ${r.label} | ${seconds(r.ms)} | ${seconds(r.userMs)} | ${Number.isNaN(r.rssMb) ? '-' : `${r.rssMb.toFixed(0)} MB`} |`);
+  console.log(`| in process: load ${m('load').toFixed(0)} ms + validate ${m('validate').toFixed(0)} ms + analyze ${m('analyze').toFixed(0)} ms | ${(m('total') / 1000).toFixed(2)} s | - | - |`);
   console.log(`\nschedule on 8 workers: makespan ${inproc[0].makespan / 60000} min, lower bound ${inproc[0].lb / 60000} min`);
-  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, inProcessMs: m('total')};
+  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, checkUserMs: rows[0].userMs, planUserMs: rows[1].userMs, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, inProcessMs: m('total')};
   console.log(JSON.stringify(result));
   return result;
 }

@@ -7,9 +7,9 @@ import type {DataPath} from './source.js';
  * The text is known to be valid JSON (JSON.parse accepted it).
  */
 export function jsonLocator(file: string, text: string): (path: DataPath) => Location | undefined {
-  const cache = new Map<number, Map<string, number> | number[]>();
+  const cache = new Map<number, Children>();
   const lineStarts = lineIndex(text);
-  const children = (start: number): Map<string, number> | number[] | undefined => {
+  const children = (start: number): Children | undefined => {
     const c = text.charCodeAt(start);
     if (c !== 0x7b && c !== 0x5b) return undefined;
     let found = cache.get(start);
@@ -21,16 +21,29 @@ export function jsonLocator(file: string, text: string): (path: DataPath) => Loc
   };
   return (path) => {
     let pos = skipWs(text, 0);
+    // The end of the value at `pos`, when the scan of its parent found it.
+    let end = -1;
     for (const seg of path) {
       const kids = children(pos);
       if (!kids) break;
-      const next = Array.isArray(kids) ? (typeof seg === 'number' ? kids[seg] : undefined) : kids.get(String(seg));
-      if (next === undefined) break;
-      pos = next;
+      const k = kids.keys ? kids.keys.get(String(seg)) : typeof seg === 'number' && Number.isInteger(seg) && seg >= 0 && seg < kids.starts.length ? seg : undefined;
+      if (k === undefined) break;
+      pos = kids.starts[k]!;
+      end = kids.ends[k]!;
     }
-    const end = valueEnd(text, pos);
+    if (end < 0) end = valueEnd(text, pos);
     return toLocation(file, lineStarts, pos, end, text);
   };
+}
+
+/**
+ * Where the values of a container start and end (offsets), in order; for an object,
+ * `keys` maps each key to its value's place (the first, if a key repeats).
+ */
+interface Children {
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly keys?: Map<string, number>;
 }
 
 function lineIndex(text: string): Int32Array {
@@ -96,30 +109,40 @@ function valueEnd(text: string, i: number): number {
   return j;
 }
 
-function arrayItems(text: string, start: number): number[] {
-  const items: number[] = [];
+function arrayItems(text: string, start: number): Children {
+  const starts: number[] = [];
+  const ends: number[] = [];
   let i = skipWs(text, start + 1);
-  if (text.charCodeAt(i) === 0x5d) return items;
+  if (text.charCodeAt(i) === 0x5d) return {starts, ends};
   for (;;) {
-    items.push(i);
-    i = skipWs(text, valueEnd(text, i));
-    if (text.charCodeAt(i) !== 0x2c) return items;
+    starts.push(i);
+    const end = valueEnd(text, i);
+    ends.push(end);
+    i = skipWs(text, end);
+    if (text.charCodeAt(i) !== 0x2c) return {starts, ends};
     i = skipWs(text, i + 1);
   }
 }
 
-function objectMembers(text: string, start: number): Map<string, number> {
-  const members = new Map<string, number>();
+function objectMembers(text: string, start: number): Children {
+  const keys = new Map<string, number>();
+  const starts: number[] = [];
+  const ends: number[] = [];
   let i = skipWs(text, start + 1);
   while (text.charCodeAt(i) === 0x22) {
     const keyEnd = stringEnd(text, i);
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
     i = skipWs(text, keyEnd);
     i = skipWs(text, i + 1); // past ':'
-    if (!members.has(key)) members.set(key, i);
-    i = skipWs(text, valueEnd(text, i));
+    const end = valueEnd(text, i);
+    if (!keys.has(key)) {
+      keys.set(key, starts.length);
+      starts.push(i);
+      ends.push(end);
+    }
+    i = skipWs(text, end);
     if (text.charCodeAt(i) !== 0x2c) break;
     i = skipWs(text, i + 1);
   }
-  return members;
+  return {starts, ends, keys};
 }

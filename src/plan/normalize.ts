@@ -15,7 +15,7 @@ import type {
 import {AGENT_PRESETS, ATTEMPT_OUTCOMES, DEFAULT_RETRY_ON, isTaskId, parseDurationMs, parseEstimate, taskId} from '../model/index.js';
 import {parseCommand} from './command.js';
 import {checkGraph} from './rules.js';
-import {TASK_KEY_ALIASES, TASK_KEYS, WrittenPlan, WrittenTask, type WrittenVerify} from './schema.js';
+import {isPlainWrittenTask, TASK_KEY_ALIASES, TASK_KEYS, WrittenPlan, WrittenTask, type WrittenVerify} from './schema.js';
 import type {DataPath, PlanSource} from './source.js';
 import {defaultPlanName} from './load.js';
 import {suggestion} from './suggest.js';
@@ -64,6 +64,7 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 class Context {
   readonly #source: PlanSource;
   readonly #diagnostics: Diagnostic[];
+  readonly #estimates = new Map<string, Estimate | null>();
 
   constructor(source: PlanSource, diagnostics: Diagnostic[]) {
     this.#source = source;
@@ -147,13 +148,19 @@ class Context {
 
     // Tasks, first pass: ids.
     const ids = new Map<string, number>();
+    // owns[i]: task i holds its id (valid, and the first to use it), i.e. `ids.get(id) === i`.
+    const owns = new Uint8Array(writtenTasks.length);
     const parsed: (WrittenTask | undefined)[] = [];
     writtenTasks.forEach((t, i) => {
-      const r = WrittenTask.safeParse(t);
-      if (!r.success) {
-        this.#schemaIssues(r.error.issues, ['tasks', i]);
-        parsed.push(undefined);
-      } else parsed.push(r.data);
+      // zod only for tasks the quick check (compiled from the same schema) cannot pass as they are.
+      if (isPlainWrittenTask(t)) parsed.push(t as WrittenTask);
+      else {
+        const r = WrittenTask.safeParse(t);
+        if (!r.success) {
+          this.#schemaIssues(r.error.issues, ['tasks', i]);
+          parsed.push(undefined);
+        } else parsed.push(r.data);
+      }
       const rawId = t && typeof t === 'object' ? (t as Record<string, unknown>)['id'] : undefined;
       if (typeof rawId !== 'string' && typeof rawId !== 'number') return;
       const id = String(rawId);
@@ -167,12 +174,13 @@ class Context {
         return;
       }
       ids.set(id, i);
+      owns[i] = 1;
     });
 
     // Group membership (a task may name a group the plan did not declare: it is created).
     const members = new Map<string, TaskId[]>();
     parsed.forEach((t, i) => {
-      if (!t?.group || ids.get(String(t.id)) !== i) return;
+      if (!t?.group || !owns[i]) return;
       if (!groupIndex.has(t.group)) {
         groupIndex.set(t.group, groupDefs.length);
         groupDefs.push({id: t.group, title: t.group, mode: 'unspecified', needs: [], path: ['tasks', i, 'group']});
@@ -184,11 +192,13 @@ class Context {
 
     // Tasks, second pass.
     const tasks: Task[] = [];
-    parsed.forEach((t, i) => {
-      if (!t || ids.get(String(t.id)) !== i) return;
-      const task = this.#task(t, i, writtenTasks[i] as Record<string, unknown>, {defaults, defaultTimeout, executors, pools, ids, groupIndex, members});
+    const env: TaskEnv = {defaults, defaultTimeout, executors, pools, ids, groupIndex, members};
+    for (let i = 0; i < parsed.length; i++) {
+      const t = parsed[i];
+      if (!t || !owns[i]) continue;
+      const task = this.#task(t, i, writtenTasks[i] as Record<string, unknown>, env);
       if (task) tasks.push(task);
-    });
+    }
 
     // Group barriers and sequential order.
     const groups = new Map<string, Group>();
@@ -198,7 +208,8 @@ class Context {
       list.push(dep);
       extraNeeds.set(id, list);
     };
-    const taskById = new Map(tasks.map((t) => [t.id, t]));
+    const taskById = new Map<TaskId, Task>();
+    if (groupDefs.length > 0) for (const t of tasks) taskById.set(t.id, t);
     for (const g of groupDefs) {
       const groupTasks = (members.get(g.id) ?? []).filter((id) => taskById.has(id));
       g.needs.forEach((need, j) => {
@@ -258,7 +269,7 @@ class Context {
       executors,
       pools,
       groups,
-      tasks: new Map(finalTasks.map((t) => [t.id, Object.freeze(t)])),
+      tasks: frozenTasks(finalTasks),
       verify,
       ...(written.rollback !== undefined ? {rollback: written.rollback} : {}),
       settings: Object.freeze({
@@ -316,6 +327,17 @@ class Context {
     return map;
   }
 
+  /** `parseEstimate`, remembered per text: plans repeat a few estimates many times. A new object each call. */
+  #estimate(value: string | number): Estimate | undefined {
+    if (typeof value !== 'string') return parseEstimate(value);
+    let known = this.#estimates.get(value);
+    if (known === undefined) {
+      known = parseEstimate(value) ?? null;
+      this.#estimates.set(value, known);
+    }
+    return known === null ? undefined : {low: known.low, high: known.high, text: known.text};
+  }
+
   #duration(value: string | number | undefined, path: DataPath): number | undefined {
     if (value === undefined) return undefined;
     const ms = typeof value === 'number' ? value * 60_000 : parseDurationMs(value);
@@ -336,9 +358,11 @@ class Context {
     return okList;
   }
 
-  #command(written: Parameters<typeof parseCommand>[0], path: DataPath): Command | undefined {
+  /** The command written at `[...base, key]` (the path is built only for an error). */
+  #command(written: Parameters<typeof parseCommand>[0], base: DataPath, key: string | number): Command | undefined {
     const r = parseCommand(written);
     if ('error' in r) {
+      const path = [...base, key];
       this.error('invalid-command', path, `${formatPath(path)}: ${r.error}`);
       return undefined;
     }
@@ -349,27 +373,15 @@ class Context {
     const out: VerifyCommand[] = [];
     (list ?? []).forEach((v, i) => {
       const isNamed = typeof v === 'object' && !Array.isArray(v) && 'run' in v;
-      const command = this.#command(isNamed ? v.run : (v as Parameters<typeof parseCommand>[0]), isNamed ? [...path, i, 'run'] : [...path, i]);
+      const command = isNamed ? this.#command(v.run, [...path, i], 'run') : this.#command(v as Parameters<typeof parseCommand>[0], path, i);
       const location = this.#at([...path, i]);
       if (command) out.push({command, ...(isNamed && v.name ? {name: v.name} : {}), ...(location ? {location} : {})});
     });
     return out;
   }
 
-  #task(
-    t: WrittenTask,
-    i: number,
-    raw: Record<string, unknown>,
-    env: {
-      defaults: NonNullable<WrittenPlan['defaults']>;
-      defaultTimeout: number | undefined;
-      executors: Map<string, ExecutorProfile>;
-      pools: Map<string, number>;
-      ids: Map<string, number>;
-      groupIndex: Map<string, number>;
-      members: Map<string, TaskId[]>;
-    },
-  ): Task | undefined {
+  #task(t: WrittenTask, i: number, raw: Record<string, unknown>, env: TaskEnv): Task | undefined {
+    // The hot loop of large plans: paths for diagnostics are built only when one is reported.
     const id = taskId(String(t.id));
     const base: DataPath = ['tasks', i];
     const extra: Record<string, unknown> = {...(t.extra ?? {})};
@@ -384,7 +396,7 @@ class Context {
     }
     let estimate: Estimate | undefined;
     if (t.estimate !== undefined) {
-      estimate = parseEstimate(t.estimate);
+      estimate = this.#estimate(t.estimate);
       if (!estimate) this.error('invalid-duration', [...base, 'estimate'], `task "${id}": estimate "${t.estimate}" is not a duration; write e.g. 15m, 2h, 1.5d or a range like 4-8h`);
     }
     const timeoutMs = t.timeout !== undefined ? this.#duration(t.timeout, [...base, 'timeout']) : env.defaultTimeout;
@@ -399,7 +411,7 @@ class Context {
     if (t.agent !== undefined && t.executor !== undefined && t.agent !== t.executor) {
       this.error('conflicting-executor', [...base, 'agent'], `task "${id}": agent "${t.agent}" and executor "${t.executor}" disagree; keep one`);
     }
-    const run = t.run !== undefined ? this.#command(t.run, [...base, 'run']) : undefined;
+    const run = t.run !== undefined ? this.#command(t.run, base, 'run') : undefined;
     const kind = profile?.kind ?? 'shell';
     if (t.gate === true && t.run !== undefined) {
       this.error('gate-with-command', [...base, 'run'], `task "${id}" is a gate (gate: true) but has a run command; a gate only waits for its dependencies: remove run or gate`);
@@ -412,45 +424,44 @@ class Context {
     }
     const gate = t.gate === true || (t.run === undefined && kind === 'shell' && !t.instructions && !t.description);
 
-    // Dependencies.
+    // Dependencies. Explicit edges are located on demand (`locateNeed`): eagerly locating 300,000 edges costs
+    // more than validating them.
     const needs: Dependency[] = [];
-    const seen = new Set<string>();
-    (t.needs ?? []).forEach((n, j) => {
-      const path = [...base, 'needs', j];
+    const written = t.needs ?? [];
+    const seen = written.length > 0 ? new Set<string>() : undefined;
+    for (let j = 0; j < written.length; j++) {
+      const n = written[j]!;
       const ref = typeof n === 'string' ? n : n.id;
       const kind: DependencyKind = typeof n === 'string' ? 'explicit' : (n.kind ?? 'explicit');
-      const written = typeof n === 'object' && n.source ? parseSource(n.source) : undefined;
-      // Explicit edges are located on demand (`locateNeed`): eagerly locating 300,000 edges costs more than validating them.
-      const located = <T extends object>(dep: T): T => (written ? {...dep, location: written} : dep);
-      void path;
+      const source = typeof n === 'object' && n.source ? parseSource(n.source) : undefined;
       if (ref === id) {
-        this.error('self-dependency', path, `task "${id}" needs itself; remove "${ref}" from its needs`);
-        return;
+        this.error('self-dependency', [...base, 'needs', j], `task "${id}" needs itself; remove "${ref}" from its needs`);
+        continue;
       }
       if (env.ids.has(ref)) {
-        if (seen.has(ref)) {
-          this.warn('duplicate-dependency', path, `task "${id}" lists "${ref}" twice in needs`);
-          return;
+        if (seen!.has(ref)) {
+          this.warn('duplicate-dependency', [...base, 'needs', j], `task "${id}" lists "${ref}" twice in needs`);
+          continue;
         }
-        seen.add(ref);
-        needs.push(located({task: ref as TaskId, kind}));
-        return;
+        seen!.add(ref);
+        needs.push(source ? {task: ref as TaskId, kind, location: source} : {task: ref as TaskId, kind});
+        continue;
       }
       if (env.groupIndex.has(ref)) {
         if (t.group === ref) {
-          this.error('self-dependency', path, `task "${id}" needs its own group "${ref}", which includes itself; name the tasks of "${ref}" it needs instead`);
-          return;
+          this.error('self-dependency', [...base, 'needs', j], `task "${id}" needs its own group "${ref}", which includes itself; name the tasks of "${ref}" it needs instead`);
+          continue;
         }
         for (const member of env.members.get(ref) ?? []) {
-          if (seen.has(member) || member === id) continue;
-          seen.add(member);
-          needs.push(located({task: member, kind: 'group-barrier' as const, viaGroup: ref}));
+          if (seen!.has(member) || member === id) continue;
+          seen!.add(member);
+          needs.push(source ? {task: member, kind: 'group-barrier', viaGroup: ref, location: source} : {task: member, kind: 'group-barrier', viaGroup: ref});
         }
-        return;
+        continue;
       }
       const hint = suggestion(ref, [...env.groupIndex.keys(), ...env.ids.keys()]);
-      this.error('unknown-dependency', path, `task "${id}" needs "${ref}", which is not defined${hint || '; check the id or add the task'}`);
-    });
+      this.error('unknown-dependency', [...base, 'needs', j], `task "${id}" needs "${ref}", which is not defined${hint || '; check the id or add the task'}`);
+    }
 
     if (t.pool !== undefined && !env.pools.has(t.pool)) {
       this.error('unknown-pool', [...base, 'pool'], `task "${id}": no pool "${t.pool}"; declare it under pools: (e.g. pools: {${t.pool}: 2})${suggestion(t.pool, env.pools.keys())}`);
@@ -458,55 +469,58 @@ class Context {
     if ((t.trigger === 'one_success' || t.trigger === 'one_failed') && needs.length === 0) {
       this.error('never-runs', [...base, 'trigger'], `task "${id}" has trigger ${t.trigger} but no dependencies, so it can never run; add needs or remove the trigger`);
     }
-    (t.files ?? []).forEach((f, j) => {
+    const files = t.files ?? [];
+    for (let j = 0; j < files.length; j++) {
+      const f = files[j]!;
       if (f.startsWith('/') || /^[A-Za-z]:[\\/]/.test(f) || f.split(/[\\/]/).includes('..')) {
         this.error('files-outside', [...base, 'files', j], `task "${id}": files glob "${f}" leaves the repository; write a path relative to the repository root without ".."`);
       }
-    });
+    }
     if (t.cwd !== undefined && (t.cwd.split(/[\\/]/).includes('..') || t.cwd.startsWith('/'))) {
       this.warn('cwd-outside', [...base, 'cwd'], `task "${id}": cwd "${t.cwd}" is outside the plan's folder; worktrees will not contain it`);
     }
-    const retryOn = this.#retryOn(t.retryOn, [...base, 'retryOn']) ?? this.#retryOn(env.defaults.retryOn, ['defaults', 'retryOn']) ?? [...DEFAULT_RETRY_ON];
+    const retryOn =
+      (t.retryOn !== undefined ? this.#retryOn(t.retryOn, [...base, 'retryOn']) : undefined) ??
+      this.#retryOn(env.defaults.retryOn, ['defaults', 'retryOn']) ??
+      [...DEFAULT_RETRY_ON];
     const criteria = typeof t.criteria === 'string' ? [t.criteria] : (t.criteria ?? []);
     const pool = t.pool ?? profile?.pool;
-    const task: Task = {
-      id,
-      index: i,
-      title: t.title ?? id,
-      ...(t.description !== undefined ? {description: t.description} : {}),
-      ...(t.instructions !== undefined ? {instructions: t.instructions} : {}),
-      priority: t.priority ?? env.defaults.priority ?? 'medium',
-      ...(t.impact !== undefined ? {impact: t.impact} : {}),
-      ...(t.risk !== undefined ? {risk: t.risk} : {}),
-      ...(estimate ? {estimate} : {}),
-      ...(timeoutMs !== undefined ? {timeoutMs} : {}),
-      retries: t.retries ?? env.defaults.retries ?? 0,
-      retryOn,
-      needs,
-      ...(t.group !== undefined ? {group: t.group} : {}),
-      ...(t.owner !== undefined ? {owner: t.owner} : {}),
-      executor: profile ? executorName : 'shell',
-      ...(run ? {run} : {}),
-      verify: this.#verifyList(t.verify, [...base, 'verify']),
-      criteria,
-      ...(t.returns !== undefined ? {returns: t.returns} : {}),
-      deliverables: t.deliverables ?? [],
-      ...(t.testStrategy !== undefined ? {testStrategy: t.testStrategy} : {}),
-      ...(t.size !== undefined ? {size: t.size} : {}),
-      files: t.files ?? [],
-      tags: t.tags ?? [],
-      trigger: t.trigger ?? env.defaults.trigger ?? 'all_success',
-      gate,
-      done: t.done ?? false,
-      ...(t.cwd !== undefined ? {cwd: t.cwd} : {}),
-      env: t.env ?? {},
-      ...(pool !== undefined ? {pool} : {}),
-      workspace: t.workspace ?? env.defaults.workspace ?? (kind === 'shell' ? 'none' : 'worktree'),
-      extra,
-    };
+    // Built field by field in the order of the model (a literal with conditional spreads would allocate an
+    // object per optional field), so the keys and their order are those of `Task`.
+    const task: TaskDraft = {id, index: i, title: t.title ?? id};
+    if (t.description !== undefined) task.description = t.description;
+    if (t.instructions !== undefined) task.instructions = t.instructions;
+    task.priority = t.priority ?? env.defaults.priority ?? 'medium';
+    if (t.impact !== undefined) task.impact = t.impact;
+    if (t.risk !== undefined) task.risk = t.risk;
+    if (estimate) task.estimate = estimate;
+    if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;
+    task.retries = t.retries ?? env.defaults.retries ?? 0;
+    task.retryOn = retryOn;
+    task.needs = needs;
+    if (t.group !== undefined) task.group = t.group;
+    if (t.owner !== undefined) task.owner = t.owner;
+    task.executor = profile ? executorName : 'shell';
+    if (run) task.run = run;
+    task.verify = t.verify !== undefined ? this.#verifyList(t.verify, [...base, 'verify']) : [];
+    task.criteria = criteria;
+    if (t.returns !== undefined) task.returns = t.returns;
+    task.deliverables = t.deliverables ?? [];
+    if (t.testStrategy !== undefined) task.testStrategy = t.testStrategy;
+    if (t.size !== undefined) task.size = t.size;
+    task.files = files;
+    task.tags = t.tags ?? [];
+    task.trigger = t.trigger ?? env.defaults.trigger ?? 'all_success';
+    task.gate = gate;
+    task.done = t.done ?? false;
+    if (t.cwd !== undefined) task.cwd = t.cwd;
+    task.env = t.env ?? {};
+    if (pool !== undefined) task.pool = pool;
+    task.workspace = t.workspace ?? env.defaults.workspace ?? (kind === 'shell' ? 'none' : 'worktree');
+    task.extra = extra;
     const location = this.#at(base);
-    if (location) (task as {location?: Location}).location = location;
-    return task;
+    if (location) task.location = location;
+    return task as Task;
   }
 
   /** Where a task wrote one of its dependencies (diagnostics only). */
@@ -518,6 +532,26 @@ class Context {
     const j = written.findIndex((n) => (typeof n === 'string' ? n : (n as {id?: unknown} | null)?.id) === target);
     return (j >= 0 ? this.#at(['tasks', task.index, 'needs', j]) : undefined) ?? task.location;
   }
+}
+
+/** What every task of a plan is normalized against. */
+interface TaskEnv {
+  readonly defaults: NonNullable<WrittenPlan['defaults']>;
+  readonly defaultTimeout: number | undefined;
+  readonly executors: Map<string, ExecutorProfile>;
+  readonly pools: Map<string, number>;
+  readonly ids: Map<string, number>;
+  readonly groupIndex: Map<string, number>;
+  readonly members: Map<string, TaskId[]>;
+}
+
+/** A task while it is being built. */
+type TaskDraft = {-readonly [K in keyof Task]?: Task[K]} & Pick<Task, 'id' | 'index' | 'title'>;
+
+function frozenTasks(tasks: readonly Task[]): Map<TaskId, Task> {
+  const map = new Map<TaskId, Task>();
+  for (const t of tasks) map.set(t.id, Object.freeze(t));
+  return map;
 }
 
 /** `plan.md:42` or `plan.md:42:7` → a Location. */

@@ -11,9 +11,14 @@ const MAX_FILE_TASKS = 2000;
 export function checkGraph(tasks: readonly Task[], locateNeed: (task: Task, dep: Dependency) => Location | undefined = (t, d) => d.location ?? t.location): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const n = tasks.length;
-  const index = new Map(tasks.map((t, i) => [t.id as string, i]));
-  // deps[i] = indices task i needs.
-  const deps: number[][] = tasks.map((t) => t.needs.map((d) => index.get(d.task)).filter((x): x is number => x !== undefined));
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(tasks[i]!.id, i);
+  // A plan without cycles (nearly every plan) needs neither the components nor the lists below.
+  if (acyclic(tasks, index)) {
+    diagnostics.push(...fileOverlaps(tasks, () => dependencyLists(tasks, index)));
+    return diagnostics;
+  }
+  const deps = dependencyLists(tasks, index);
   const sccs = stronglyConnected(n, deps);
   const inCycle = new Uint8Array(n);
   for (const scc of sccs) {
@@ -39,8 +44,56 @@ export function checkGraph(tasks: readonly Task[], locateNeed: (task: Task, dep:
     });
   }
   if (sccs.some((s) => s.length > 1)) diagnostics.push(...neverRun(tasks, deps, inCycle));
-  diagnostics.push(...fileOverlaps(tasks, deps));
+  diagnostics.push(...fileOverlaps(tasks, () => deps));
   return diagnostics;
+}
+
+/** `deps[i]`: the indices of the tasks task `i` needs. */
+function dependencyLists(tasks: readonly Task[], index: ReadonlyMap<string, number>): number[][] {
+  return tasks.map((t) => t.needs.map((d) => index.get(d.task)).filter((x): x is number => x !== undefined));
+}
+
+/**
+ * True when the dependencies have no cycle (Kahn's algorithm on flat arrays). A task
+ * needing itself counts as a cycle here, so such plans take the full check, which
+ * decides as it always has.
+ */
+function acyclic(tasks: readonly Task[], index: ReadonlyMap<string, number>): boolean {
+  const n = tasks.length;
+  let m = 0;
+  for (const t of tasks) m += t.needs.length;
+  // Edges from each needed task to the task that needs it, in CSR form.
+  const from = new Int32Array(m);
+  const waiting = new Int32Array(n);
+  const succStart = new Int32Array(n + 1);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    for (const d of tasks[i]!.needs) {
+      const j = index.get(d.task);
+      if (j === undefined) continue;
+      from[e++] = j;
+      waiting[i]!++;
+      succStart[j + 1]!++;
+    }
+  }
+  for (let i = 0; i < n; i++) succStart[i + 1]! += succStart[i]!;
+  const fill = succStart.slice(0, n);
+  const succ = new Int32Array(e);
+  e = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < waiting[i]!; k++) succ[fill[from[e++]!]!++] = i;
+  }
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (waiting[i] === 0) queue[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let x = succStart[v]!; x < succStart[v + 1]!; x++) {
+      const w = succ[x]!;
+      if (--waiting[w]! === 0) queue[tail++] = w;
+    }
+  }
+  return tail === n;
 }
 
 /** Tarjan's algorithm without recursion (plans can be 100,000 tasks deep). Components in reverse topological order. */
@@ -150,12 +203,14 @@ function neverRun(tasks: readonly Task[], deps: readonly (readonly number[])[], 
 }
 
 /** Warns when two tasks that may run at the same time (neither depends on the other) have overlapping `files`. */
-function fileOverlaps(tasks: readonly Task[], deps: readonly (readonly number[])[]): Diagnostic[] {
-  const withFiles = tasks.map((t, i) => i).filter((i) => tasks[i]!.files.length > 0);
+function fileOverlaps(tasks: readonly Task[], dependencies: () => readonly (readonly number[])[]): Diagnostic[] {
+  const withFiles: number[] = [];
+  for (let i = 0; i < tasks.length; i++) if (tasks[i]!.files.length > 0) withFiles.push(i);
   if (withFiles.length < 2) return [];
   if (withFiles.length > MAX_FILE_TASKS) {
     return [{severity: 'info', code: 'files-check-skipped', message: `${withFiles.length} tasks list files; the overlap check runs for at most ${MAX_FILE_TASKS}`}];
   }
+  const deps = dependencies();
   // ancestors[k]: which of the file-tasks each file-task depends on, transitively.
   const pos = new Map(withFiles.map((v, k) => [v, k]));
   const reach: Set<number>[] = withFiles.map((v) => {

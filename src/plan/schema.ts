@@ -169,3 +169,134 @@ export const TASK_KEY_ALIASES: Readonly<Record<string, string>> = {
   retry: 'retries',
   details: 'instructions',
 };
+
+/**
+ * A quick test, compiled from a zod schema, that passes only values the schema accepts
+ * as they are (its output would equal the input). Plans of 100,000 tasks spend most of
+ * their validation in zod's general machinery, so normalize runs this first and calls
+ * zod only for tasks it does not pass: zod stays the one schema and the one source of
+ * error messages. Anything the compiler does not know (a refinement, a default, a
+ * transform, a check it has no rule for) compiles to "ask zod", so the test can only be
+ * too strict, never too lenient. `schema.test.ts` checks this against zod on random values.
+ */
+export function quickCheck(schema: z.core.$ZodType): (value: unknown) => boolean {
+  const def = schema._zod.def as unknown as LooseDef;
+  const checks = def.checks ?? [];
+  const askZod = (): boolean => false;
+  switch (def.type) {
+    case 'string': {
+      let min = 0;
+      for (const c of checks) {
+        if (c._zod.def.check === 'min_length' && typeof c._zod.def.minimum === 'number') min = Math.max(min, c._zod.def.minimum);
+        else return askZod;
+      }
+      return (v) => typeof v === 'string' && v.length >= min;
+    }
+    case 'number': {
+      const tests: ((v: number) => boolean)[] = [];
+      for (const c of checks) {
+        const {check, value, inclusive, format} = c._zod.def;
+        if (check === 'number_format' && format === 'safeint') tests.push(Number.isSafeInteger);
+        else if (check === 'greater_than' && typeof value === 'number') tests.push(inclusive ? (v) => v >= value : (v) => v > value);
+        else if (check === 'less_than' && typeof value === 'number') tests.push(inclusive ? (v) => v <= value : (v) => v < value);
+        else return askZod;
+      }
+      return (v) => typeof v === 'number' && Number.isFinite(v) && tests.every((test) => test(v));
+    }
+    case 'boolean':
+      return checks.length ? askZod : (v) => typeof v === 'boolean';
+    case 'unknown':
+      return checks.length ? askZod : () => true;
+    case 'enum': {
+      const values = Object.values(def.entries ?? {});
+      if (checks.length || values.some((v) => typeof v !== 'string')) return askZod;
+      const set = new Set<unknown>(values);
+      return (v) => set.has(v);
+    }
+    case 'optional':
+      // Only present keys are tested; an explicit `undefined` is left to zod.
+      return checks.length || !def.innerType ? askZod : quickCheck(def.innerType);
+    case 'union': {
+      if (checks.length || def.discriminator !== undefined || def.inclusive === false || !def.options) return askZod;
+      const options = def.options.map(quickCheck);
+      return (v) => options.some((option) => option(v));
+    }
+    case 'array': {
+      let min = 0;
+      for (const c of checks) {
+        if (c._zod.def.check === 'min_length' && typeof c._zod.def.minimum === 'number') min = Math.max(min, c._zod.def.minimum);
+        else return askZod;
+      }
+      if (!def.element) return askZod;
+      const element = quickCheck(def.element);
+      return (v) => {
+        if (!Array.isArray(v) || v.length < min) return false;
+        for (let i = 0; i < v.length; i++) if (v[i] === undefined || !element(v[i])) return false;
+        return true;
+      };
+    }
+    case 'object': {
+      if (checks.length || !def.shape) return askZod;
+      const fields = new Map<string, (v: unknown) => boolean>();
+      const required: string[] = [];
+      for (const [key, field] of Object.entries(def.shape)) {
+        fields.set(key, quickCheck(field));
+        if ((field._zod.def as unknown as LooseDef).type !== 'optional') required.push(key);
+      }
+      // Without a catchall zod strips unknown keys (the output would differ): ask zod.
+      const catchallType = def.catchall ? (def.catchall._zod.def as unknown as LooseDef).type : undefined;
+      const other = def.catchall && catchallType !== 'never' ? quickCheck(def.catchall) : undefined;
+      return (v) => {
+        if (!isPlainRecord(v)) return false;
+        for (const key of required) if (!Object.hasOwn(v, key)) return false;
+        for (const key in v) {
+          if (key === '__proto__' || !Object.hasOwn(v, key)) return false;
+          const value = v[key];
+          if (value === undefined) return false;
+          const test = fields.get(key) ?? other;
+          if (!test || !test(value)) return false;
+        }
+        return true;
+      };
+    }
+    case 'record': {
+      const keyDef = def.keyType?._zod.def as unknown as LooseDef | undefined;
+      if (checks.length || keyDef?.type !== 'string' || keyDef.checks?.length || !def.valueType) return askZod;
+      const value = quickCheck(def.valueType);
+      return (v) => {
+        if (!isPlainRecord(v) || Object.hasOwn(v, 'constructor') || Object.getOwnPropertySymbols(v).length > 0) return false;
+        for (const key in v) {
+          if (key === '__proto__' || !Object.hasOwn(v, key) || v[key] === undefined || !value(v[key])) return false;
+        }
+        return true;
+      };
+    }
+    default:
+      return askZod;
+  }
+}
+
+/** The parts of a zod definition {@link quickCheck} reads. */
+interface LooseDef {
+  readonly type: string;
+  readonly checks?: readonly {readonly _zod: {readonly def: {readonly check: string; readonly minimum?: number; readonly value?: unknown; readonly inclusive?: boolean; readonly format?: string}}}[];
+  readonly innerType?: z.core.$ZodType;
+  readonly options?: readonly z.core.$ZodType[];
+  readonly discriminator?: unknown;
+  readonly inclusive?: boolean;
+  readonly element?: z.core.$ZodType;
+  readonly entries?: Record<string, unknown>;
+  readonly shape?: Record<string, z.core.$ZodType>;
+  readonly catchall?: z.core.$ZodType;
+  readonly keyType?: z.core.$ZodType;
+  readonly valueType?: z.core.$ZodType;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // zod's output always has Object.prototype, so the input must too.
+  return Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** True for a task that `WrittenTask` accepts unchanged (see {@link quickCheck}); false means "ask zod". */
+export const isPlainWrittenTask: (value: unknown) => boolean = quickCheck(WrittenTask);

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import type {Diagnostic, Location, Result} from '../model/index.js';
 import {err, ok} from '../model/index.js';
 
@@ -61,18 +62,18 @@ export function decodePlanBytes(file: string, bytes: Uint8Array): Result<string,
     return err({severity: 'error', code: 'not-utf8', message: `${file} is UTF-16; save it as UTF-8 and try again`, location: at(1, 1)});
   }
   const probe = Math.min(bytes.length, 1 << 20);
-  for (let i = 0; i < probe; i++) {
-    if (bytes[i] === 0) {
-      const loc = lineColOfByte(bytes, i);
-      return err({
-        severity: 'error',
-        code: 'binary-file',
-        message: `${file} looks like a binary file (a NUL byte at byte ${i}); a plan must be a text file (YAML, JSON, Markdown or CSV)`,
-        location: at(loc.line, loc.column),
-      });
-    }
+  const i = bytes.subarray(0, probe).indexOf(0);
+  if (i !== -1) {
+    const loc = lineColOfByte(bytes, i);
+    return err({
+      severity: 'error',
+      code: 'binary-file',
+      message: `${file} looks like a binary file (a NUL byte at byte ${i}); a plan must be a text file (YAML, JSON, Markdown or CSV)`,
+      location: at(loc.line, loc.column),
+    });
   }
-  const bad = firstInvalidUtf8(bytes);
+  // The native check first; the scan that finds where only runs on a file that fails it.
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (bad !== -1) {
     const loc = lineColOfByte(bytes, bad);
     return err({

@@ -1,16 +1,17 @@
 import type {Plan, TaskId} from '../model/index.js';
 import type {TaskGraph} from './task-graph.js';
 import {graphFromPlan} from './task-graph.js';
-import {topologicalOrder} from './topological-order.js';
+import {quickTopologicalOrder, topologicalOrder} from './topological-order.js';
 import {waves} from './waves.js';
 import type {Wave} from './waves.js';
-import {bottomLevels, criticalPath} from './critical-path.js';
+import {bottomLevels, criticalPath, criticalPathTimes} from './critical-path.js';
 import type {CriticalPath} from './critical-path.js';
-import {scheduleOnWorkers} from './schedule-on-workers.js';
+import {scheduleOnWorkersWith} from './schedule-on-workers.js';
 import type {WorkerSchedule} from './worker-schedule.js';
-import {whatIfWorkers} from './what-if.js';
+import {whatIfWorkersWith} from './what-if.js';
 import type {WhatIfRow} from './what-if.js';
-import {checkWorkers} from './list-schedule.js';
+import {checkWorkers, cpMisfPositions} from './list-schedule.js';
+import {rankOrder, sortByKey} from './key-order.js';
 
 /** Options of {@link analyzePlan}. */
 export interface AnalyzePlanOptions {
@@ -60,21 +61,30 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
   checkWorkers(options.workers);
   const budget = options.timeBudgetMs ?? 1000;
   const graph = graphFromPlan(plan, {barriers: true});
-  const critical = criticalPath(graph);
+  // Computed once and shared: each is a pass over 100,000 tasks in large plans.
+  const quick = quickTopologicalOrder(graph);
+  const cpm = criticalPathTimes(graph, quick);
+  const bottom = bottomLevels(graph, quick);
+  const cpMisf = cpMisfPositions(graph, bottom);
+  const critical = criticalPath(graph, cpm);
   let sequentialMs = 0;
   for (let i = 0; i < graph.n; i++) sequentialMs += graph.durations[i]!;
-  const hasBarriers = [...plan.tasks.values()].some((t) =>
-    t.needs.some((d) => d.kind === 'group-barrier' || d.kind === 'sequential-order'),
-  );
+  let hasBarriers = false;
+  for (const t of plan.tasks.values()) {
+    for (const d of t.needs) if (d.kind === 'group-barrier' || d.kind === 'sequential-order') hasBarriers = true;
+    if (hasBarriers) break;
+  }
   let withoutBarriers: PlanAnalysis['withoutBarriers'];
   if (hasBarriers) {
     const free = graphFromPlan(plan, {barriers: false});
+    const freeCpm = criticalPathTimes(free);
     withoutBarriers = {
-      unlimitedMs: criticalPath(free).length,
-      schedule: withTaskIds(free, scheduleOnWorkers(free, options.workers, {timeBudgetMs: budget})),
+      unlimitedMs: freeCpm.length,
+      schedule: withTaskIds(free, scheduleOnWorkersWith(free, options.workers, {timeBudgetMs: budget}, {cpm: freeCpm})),
     };
   }
-  const schedule = scheduleOnWorkers(graph, options.workers, {timeBudgetMs: budget});
+  const schedule = scheduleOnWorkersWith(graph, options.workers, {timeBudgetMs: budget}, {cpm, bottom, cpMisf});
+  let rank: Map<TaskId, number> | undefined;
   return {
     order: Array.from(topologicalOrder(graph), (i) => graph.ids[i]!),
     waves: waves(graph),
@@ -83,22 +93,45 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
     unlimitedMs: critical.length,
     schedule: withTaskIds(graph, schedule),
     ...(withoutBarriers ? {withoutBarriers} : {}),
-    whatIf: whatIfWorkers(graph, {timeBudgetMs: Math.max(10, budget / 10), known: new Map([[options.workers, schedule]])}),
-    defaultEstimateTasks: [...plan.tasks.values()].filter((t) => t.estimate === undefined).map((t) => t.id),
-    dispatchRank: dispatchRank(graph),
+    whatIf: whatIfWorkersWith(graph, {timeBudgetMs: Math.max(10, budget / 10), known: new Map([[options.workers, schedule]])}, {critical: cpm.length, cpMisf}),
+    defaultEstimateTasks: defaultEstimateTasks(plan),
+    // Only `run` reads it, so it is computed on first read (the outputs of `plan` do not need it).
+    get dispatchRank(): Map<TaskId, number> {
+      return (rank ??= dispatchRankFrom(graph, bottom));
+    },
   };
+}
+
+function defaultEstimateTasks(plan: Plan): TaskId[] {
+  const out: TaskId[] = [];
+  for (const t of plan.tasks.values()) if (t.estimate === undefined) out.push(t.id);
+  return out;
 }
 
 /** Dispatch order among ready tasks: larger bottom level first, then rank. */
 export function dispatchRank(graph: TaskGraph): Map<TaskId, number> {
-  const bottom = bottomLevels(graph);
-  const order = Array.from({length: graph.n}, (_, i) => i).sort(
-    (a, b) => bottom[b]! - bottom[a]! || graph.rank[a]! - graph.rank[b]!,
-  );
-  return new Map(order.map((i, k) => [graph.ids[i]!, k]));
+  return dispatchRankFrom(graph, bottomLevels(graph));
+}
+
+function dispatchRankFrom(graph: TaskGraph, bottom: Float64Array): Map<TaskId, number> {
+  const {n, ids, rank} = graph;
+  const byRank = rankOrder(rank);
+  let order: ArrayLike<number>;
+  if (byRank) {
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i++) key[i] = -bottom[i]!;
+    order = sortByKey(byRank, key);
+  } else {
+    order = Array.from({length: n}, (_, i) => i).sort((a, b) => bottom[b]! - bottom[a]! || rank[a]! - rank[b]!);
+  }
+  const out = new Map<TaskId, number>();
+  for (let k = 0; k < n; k++) out.set(ids[order[k]!]!, k);
+  return out;
 }
 
 /** A schedule with task indices replaced by task ids. */
 export function withTaskIds(graph: TaskGraph, schedule: WorkerSchedule): WorkerSchedule<TaskId> {
-  return {...schedule, slots: schedule.slots.map((s) => ({...s, task: graph.ids[s.task]!}))};
+  const {ids} = graph;
+  const slots = schedule.slots.map((s) => ({task: ids[s.task]!, worker: s.worker, start: s.start, end: s.end}));
+  return {...schedule, slots};
 }

@@ -61,9 +61,8 @@ export function bottomLevels(graph: TaskGraph, order = quickTopologicalOrder(gra
 }
 
 /** Critical path method on a graph: earliest and latest times, slack, and one critical chain. */
-export function criticalPathTimes(graph: TaskGraph): CpmTimes {
+export function criticalPathTimes(graph: TaskGraph, order = quickTopologicalOrder(graph)): CpmTimes {
   const {n, durations, predStart, predList, succStart, succList, rank} = graph;
-  const order = quickTopologicalOrder(graph);
   const es = new Float64Array(n);
   const ef = new Float64Array(n);
   let length = 0;
@@ -106,8 +105,7 @@ export function criticalPathTimes(graph: TaskGraph): CpmTimes {
 }
 
 /** Critical path method on a graph, keyed by task id. */
-export function criticalPath(graph: TaskGraph): CriticalPath {
-  const times = criticalPathTimes(graph);
+export function criticalPath(graph: TaskGraph, times = criticalPathTimes(graph)): CriticalPath {
   const timing = new Map<TaskId, TaskTiming>();
   for (let i = 0; i < graph.n; i++) {
     timing.set(graph.ids[i]!, {

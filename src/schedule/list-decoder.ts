@@ -1,11 +1,13 @@
-import {IntHeap} from './int-heap.js';
+import {PlaceQueue, TimeHeap} from './int-heap.js';
+import {identityOrder, rankOrder, sortByKey} from './key-order.js';
 import type {TaskGraph} from './task-graph.js';
 
 /**
  * Turns a priority list into a schedule on `workers` identical workers: the inner
  * loop of every scheduler here, so it reuses its buffers and allocates nothing per call.
  *
- * A priority list is `pos`: `pos[i]` is the place of task `i`, lower = more urgent.
+ * A priority list is `pos`: `pos[i]` is the place of task `i`, lower = more urgent; the
+ * places are a permutation of `0..n-1`.
  * Two ways to decode (the "schedule generation schemes" of project scheduling):
  * - `parallel`: advance time; whenever a worker is free, start the most urgent
  *   ready task. Never leaves a worker idle while a task is ready (CP/MISF is this).
@@ -20,9 +22,10 @@ export class ListDecoder {
   readonly #ready: Float64Array;
   readonly #finish: Float64Array;
   readonly #free: Float64Array;
-  readonly #readyHeap: IntHeap;
-  readonly #running: IntHeap;
-  #pos: Int32Array;
+  /** Ready tasks by place; `#order[place]` is the task. */
+  readonly #readyQueue: PlaceQueue;
+  readonly #order: Int32Array;
+  readonly #running: TimeHeap;
 
   constructor(graph: TaskGraph, workers: number) {
     const n = graph.n;
@@ -32,21 +35,26 @@ export class ListDecoder {
     this.#ready = new Float64Array(n);
     this.#finish = new Float64Array(n);
     this.#free = new Float64Array(workers);
-    this.#pos = new Int32Array(n);
-    this.#readyHeap = new IntHeap(n, (a, b) => this.#pos[a]! < this.#pos[b]!);
-    const finish = this.#finish;
-    this.#running = new IntHeap(n, (a, b) => finish[a]! < finish[b]! || (finish[a] === finish[b] && a < b));
+    this.#readyQueue = new PlaceQueue(n);
+    this.#order = new Int32Array(n);
+    this.#running = new TimeHeap(n, this.#finish);
   }
 
   #reset(pos: Int32Array): void {
     const {n, predStart} = this.graph;
-    this.#pos = pos;
-    this.#readyHeap.clear();
+    const order = this.#order;
+    order.fill(-1);
+    for (let i = 0; i < n; i++) {
+      const p = pos[i]!;
+      if (!(p >= 0 && p < n) || order[p] !== -1) throw new Error(`Internal error: the priority list is not a permutation (place ${p} of task ${i})`);
+      order[p] = i;
+    }
+    this.#readyQueue.clear();
     this.#running.clear();
     for (let i = 0; i < n; i++) {
       this.#waiting[i] = predStart[i + 1]! - predStart[i]!;
       this.#ready[i] = 0;
-      if (this.#waiting[i] === 0) this.#readyHeap.push(i);
+      if (this.#waiting[i] === 0) this.#readyQueue.push(pos[i]!);
     }
   }
 
@@ -54,7 +62,8 @@ export class ListDecoder {
   parallel(pos: Int32Array, start: Float64Array): number {
     this.#reset(pos);
     const {n, durations, succStart, succList} = this.graph;
-    const ready = this.#readyHeap;
+    const ready = this.#readyQueue;
+    const order = this.#order;
     const running = this.#running;
     const finish = this.#finish;
     const waiting = this.#waiting;
@@ -64,7 +73,7 @@ export class ListDecoder {
     let makespan = 0;
     for (;;) {
       while (free > 0 && ready.size > 0) {
-        const t = ready.pop();
+        const t = order[ready.pop()]!;
         start[t] = time;
         finish[t] = time + durations[t]!;
         running.push(t);
@@ -78,7 +87,7 @@ export class ListDecoder {
       done++;
       for (let x = succStart[t]!; x < succStart[t + 1]!; x++) {
         const s = succList[x]!;
-        if (--waiting[s]! === 0) ready.push(s);
+        if (--waiting[s]! === 0) ready.push(pos[s]!);
       }
       // Release every task ending now before choosing, so that all of them compete.
       while (running.size > 0 && finish[running.peek()]! <= time) {
@@ -87,7 +96,7 @@ export class ListDecoder {
         done++;
         for (let x = succStart[u]!; x < succStart[u + 1]!; x++) {
           const s = succList[x]!;
-          if (--waiting[s]! === 0) ready.push(s);
+          if (--waiting[s]! === 0) ready.push(pos[s]!);
         }
       }
     }
@@ -99,7 +108,8 @@ export class ListDecoder {
   serial(pos: Int32Array, start: Float64Array): number {
     this.#reset(pos);
     const {n, durations, succStart, succList} = this.graph;
-    const heap = this.#readyHeap;
+    const heap = this.#readyQueue;
+    const order = this.#order;
     const readyAt = this.#ready;
     const waiting = this.#waiting;
     const free = this.#free;
@@ -108,7 +118,7 @@ export class ListDecoder {
     let makespan = 0;
     let done = 0;
     while (heap.size > 0) {
-      const t = heap.pop();
+      const t = order[heap.pop()]!;
       const r = readyAt[t]!;
       // Best fit: the worker that became free last before the task is ready wastes the
       // least idle time; if none is free by then, the one free soonest.
@@ -131,7 +141,7 @@ export class ListDecoder {
       for (let x = succStart[t]!; x < succStart[t + 1]!; x++) {
         const u = succList[x]!;
         if (f > readyAt[u]!) readyAt[u] = f;
-        if (--waiting[u]! === 0) heap.push(u);
+        if (--waiting[u]! === 0) heap.push(pos[u]!);
       }
     }
     if (done !== n) throw new Error('Internal error: the task graph has a cycle');
@@ -141,14 +151,20 @@ export class ListDecoder {
 
 /**
  * Priority list from keys: `pos[i]` = place of task `i` when sorted by `key` ascending,
- * ties by `rank`.
+ * ties by `rank`. `scratch` is accepted for compatibility and no longer used.
  */
 export function positionsFromKeys(key: Float64Array, rank: Int32Array, pos: Int32Array, scratch?: number[]): Int32Array {
+  void scratch;
   const n = key.length;
-  const order = scratch ?? new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.length = n;
-  order.sort((a, b) => key[a]! - key[b]! || rank[a]! - rank[b]!);
+  const byRank = rankOrder(rank);
+  let order: Int32Array;
+  if (byRank) order = sortByKey(byRank, key);
+  else {
+    // Not a permutation: a comparator sort gives the same order as ever.
+    const items = Array.from(identityOrder(n));
+    items.sort((a, b) => key[a]! - key[b]! || rank[a]! - rank[b]!);
+    order = Int32Array.from(items);
+  }
   for (let k = 0; k < n; k++) pos[order[k]!] = k;
   return pos;
 }

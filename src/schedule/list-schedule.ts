@@ -1,6 +1,7 @@
 import type {TaskGraph} from './task-graph.js';
 import {bottomLevels, timeEpsilon} from './critical-path.js';
-import {ListDecoder, positionsFromKeys} from './list-decoder.js';
+import {ListDecoder} from './list-decoder.js';
+import {rankOrder, sortByKey} from './key-order.js';
 import {makespanLowerBound} from './lower-bound.js';
 import {assignWorkers} from './worker-schedule.js';
 import type {WorkerSchedule} from './worker-schedule.js';
@@ -11,17 +12,27 @@ import type {WorkerSchedule} from './worker-schedule.js';
  * Returns `pos`: the place of each task, lower = more urgent.
  */
 export function cpMisfPositions(graph: TaskGraph, bottom = bottomLevels(graph)): Int32Array {
-  const {n, succStart} = graph;
+  const {n, succStart, rank} = graph;
+  const pos = new Int32Array(n);
+  const byRank = rankOrder(rank);
+  if (!byRank) {
+    const order = Array.from({length: n}, (_, i) => i).sort(
+      (a, b) =>
+        bottom[b]! - bottom[a]! ||
+        succStart[b + 1]! - succStart[b]! - (succStart[a + 1]! - succStart[a]!) ||
+        rank[a]! - rank[b]!,
+    );
+    for (let k = 0; k < n; k++) pos[order[k]!] = k;
+    return pos;
+  }
+  // Least significant key first: rank (the start), then successors, then bottom level.
   const key = new Float64Array(n);
-  // One key: bottom level dominates; the successor count only breaks exact ties.
-  const order = Array.from({length: n}, (_, i) => i).sort(
-    (a, b) =>
-      bottom[b]! - bottom[a]! ||
-      succStart[b + 1]! - succStart[b]! - (succStart[a + 1]! - succStart[a]!) ||
-      graph.rank[a]! - graph.rank[b]!,
-  );
-  for (let k = 0; k < n; k++) key[order[k]!] = k;
-  return positionsFromKeys(key, graph.rank, new Int32Array(n));
+  for (let i = 0; i < n; i++) key[i] = -(succStart[i + 1]! - succStart[i]!);
+  sortByKey(byRank, key);
+  for (let i = 0; i < n; i++) key[i] = -bottom[i]!;
+  const order = sortByKey(byRank, key);
+  for (let k = 0; k < n; k++) pos[order[k]!] = k;
+  return pos;
 }
 
 /** Validates a worker count the way every public function here does. */

@@ -1,11 +1,12 @@
 import type {TaskGraph} from './task-graph.js';
 import {reverseGraph} from './task-graph.js';
-import {bottomLevels, criticalPathTimes, timeEpsilon} from './critical-path.js';
+import {bottomLevels, criticalPathTimes, timeEpsilon, type CpmTimes} from './critical-path.js';
 import {ListDecoder, positionsFromKeys} from './list-decoder.js';
 import {checkWorkers, cpMisfPositions, scheduleFromStarts} from './list-schedule.js';
 import {headsAndTails, makespanLowerBound, timeGrain} from './lower-bound.js';
 import {branchAndBound} from './branch-and-bound.js';
-import {IntHeap} from './int-heap.js';
+import {TimeHeap} from './int-heap.js';
+import {identityOrder, sortByKey} from './key-order.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
 /** Above this many tasks, the branch and bound is skipped: its nodes cost O(n) each. */
@@ -56,6 +57,18 @@ export interface ScheduleOnWorkersOptions {
  * console.log(s.makespan, s.optimal ? 'optimal' : `>= ${s.lowerBound}`);
  */
 export function scheduleOnWorkers(graph: TaskGraph, workers: number, options: ScheduleOnWorkersOptions = {}): WorkerSchedule {
+  return scheduleOnWorkersWith(graph, workers, options);
+}
+
+/** What {@link scheduleOnWorkersWith} may reuse instead of computing it again (none of it is changed). */
+export interface ScheduleKnown {
+  readonly cpm?: CpmTimes;
+  readonly bottom?: Float64Array;
+  readonly cpMisf?: Int32Array;
+}
+
+/** {@link scheduleOnWorkers} with figures the caller has already computed. */
+export function scheduleOnWorkersWith(graph: TaskGraph, workers: number, options: ScheduleOnWorkersOptions, known: ScheduleKnown = {}): WorkerSchedule {
   checkWorkers(workers);
   const {n} = graph;
   const began = performance.now();
@@ -65,7 +78,7 @@ export function scheduleOnWorkers(graph: TaskGraph, workers: number, options: Sc
   const maxIterations = options.maxIterations ?? Infinity;
   if (n === 0) return {workers, makespan: 0, lowerBound: 0, optimal: true, method: 'empty', slots: []};
   const p = Math.min(workers, n);
-  const cpm = criticalPathTimes(graph);
+  const cpm = known.cpm ?? criticalPathTimes(graph);
   if (peakOverlap(graph, cpm.es) <= p) {
     return scheduleFromStarts(graph, workers, cpm.es, cpm.length, 'critical-path', true);
   }
@@ -73,10 +86,13 @@ export function scheduleOnWorkers(graph: TaskGraph, workers: number, options: Sc
   const search = new Search(graph, p, options.seed ?? 1, maxIterations === Infinity ? deadline : Infinity, options.signal);
   let lowerBound = makespanLowerBound(graph, p);
   const met = (): boolean => search.bestMakespan <= lowerBound + eps;
-  const bottom = bottomLevels(graph);
+  const bottom = known.bottom ?? bottomLevels(graph);
 
   // CP/MISF always runs to the end, so even a spent budget returns a decent schedule.
-  search.tryPositions(cpMisfPositions(graph, bottom), 'cp/misf');
+  // When its parallel decoding already meets the bound and times are exact integers, the
+  // serial one cannot be strictly better, so it is not run (it could not change the result).
+  const cpMisf = known.cpMisf ?? cpMisfPositions(graph, bottom);
+  search.tryPositions(cpMisf, 'cp/misf', () => exactTimes(graph) && search.bestMakespan <= lowerBound);
   if (met() || search.expired()) return search.result(workers, lowerBound);
   const key = new Float64Array(n);
   for (let i = 0; i < n; i++) key[i] = cpm.ls[i]!;
@@ -146,13 +162,25 @@ export function scheduleOnWorkers(graph: TaskGraph, workers: number, options: Sc
   return search.result(workers, lowerBound);
 }
 
+/**
+ * True when every start and end time a decoder computes is an exact integer: durations
+ * are integers (a time grain exists) and their sum is a safe integer.
+ */
+function exactTimes(graph: TaskGraph): boolean {
+  if (timeGrain(graph) <= 0) return false;
+  let sum = 0;
+  for (let i = 0; i < graph.n; i++) sum += graph.durations[i]!;
+  return sum <= Number.MAX_SAFE_INTEGER;
+}
+
 /** The most tasks that overlap when each starts at the given time (zero-length ones count too). */
 function peakOverlap(graph: TaskGraph, start: Float64Array): number {
   const {n, durations} = graph;
-  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => start[a]! - start[b]! || durations[a]! - durations[b]!);
+  const order = sortByKey(sortByKey(identityOrder(n), durations), start);
   const end = new Float64Array(n);
   for (let i = 0; i < n; i++) end[i] = start[i]! + durations[i]!;
-  const running = new IntHeap(n, (a, b) => end[a]! < end[b]!);
+  // Ties between equal ends do not change how many tasks are running.
+  const running = new TimeHeap(n, end);
   let peak = 0;
   for (const t of order) {
     while (running.size > 0 && end[running.peek()]! <= start[t]!) running.pop();
@@ -215,10 +243,14 @@ class Search {
     this.tryPositions(positionsFromKeys(key, this.#graph.rank, this.#pos, this.#scratch), method);
   }
 
-  /** Decodes a priority list both ways, tightens each, keeps the best. */
-  tryPositions(pos: Int32Array, method: string): void {
+  /**
+   * Decodes a priority list both ways, tightens each, keeps the best. `settled` is asked
+   * between the two: true skips the serial decoding.
+   */
+  tryPositions(pos: Int32Array, method: string, settled?: () => boolean): void {
     const saved = Int32Array.from(pos);
     this.#consider(this.#forward.parallel(saved, this.#start), method);
+    if (settled?.()) return;
     if (!this.expired()) this.#consider(this.#forward.serial(saved, this.#start), method);
   }
 

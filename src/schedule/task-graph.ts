@@ -73,7 +73,7 @@ export function graphFromPlan(plan: Plan, options: GraphFromPlanOptions): TaskGr
       e++;
     }
   }
-  const rank = rankBy(n, (a, b) => priorityOf[a]! - priorityOf[b]! || a - b);
+  const rank = rankByPriority(priorityOf);
   return buildGraph(
     tasks.map((t) => t.id),
     durations,
@@ -129,10 +129,20 @@ export function reverseGraph(graph: TaskGraph): TaskGraph {
   };
 }
 
-function rankBy(n: number, compare: (a: number, b: number) => number): Int32Array {
-  const order = Array.from({length: n}, (_, i) => i).sort(compare);
+/** Rank by priority, then index: a stable counting sort on the priority's place (-1 if unknown). */
+function rankByPriority(priorityOf: Int32Array): Int32Array {
+  const n = priorityOf.length;
   const rank = new Int32Array(n);
-  for (let r = 0; r < n; r++) rank[order[r]!] = r;
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    if (priorityOf[i]! < min) min = priorityOf[i]!;
+    if (priorityOf[i]! > max) max = priorityOf[i]!;
+  }
+  const next = new Int32Array(max - min + 2);
+  for (let i = 0; i < n; i++) next[priorityOf[i]! - min + 1]!++;
+  for (let p = 1; p < next.length; p++) next[p]! += next[p - 1]!;
+  for (let i = 0; i < n; i++) rank[i] = next[priorityOf[i]! - min]!++;
   return rank;
 }
 

@@ -1,5 +1,5 @@
 import type {TaskGraph} from './task-graph.js';
-import {IntHeap} from './int-heap.js';
+import {KeyHeap} from './int-heap.js';
 
 /**
  * A stable topological order (Kahn's algorithm): among the tasks whose predecessors
@@ -10,7 +10,7 @@ import {IntHeap} from './int-heap.js';
 export function topologicalOrder(graph: TaskGraph): Int32Array {
   const {n, predStart, succStart, succList, rank} = graph;
   const waiting = new Int32Array(n);
-  const heap = new IntHeap(n, (a, b) => rank[a]! < rank[b]!);
+  const heap = new KeyHeap(n, rank);
   for (let i = 0; i < n; i++) {
     waiting[i] = predStart[i + 1]! - predStart[i]!;
     if (waiting[i] === 0) heap.push(i);

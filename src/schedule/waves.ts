@@ -1,6 +1,7 @@
 import type {TaskId} from '../model/index.js';
 import type {TaskGraph} from './task-graph.js';
 import {quickTopologicalOrder} from './topological-order.js';
+import {rankOrder} from './key-order.js';
 
 /** A set of tasks that may all run at the same time, after the waves before it. */
 export interface Wave {
@@ -31,10 +32,17 @@ export function waveLevels(graph: TaskGraph): Int32Array {
  */
 export function waves(graph: TaskGraph): Wave[] {
   const level = waveLevels(graph);
-  const byLevel: number[][] = [];
-  for (let i = 0; i < graph.n; i++) (byLevel[level[i]!] ??= []).push(i);
-  return byLevel.map((members, index) => ({
+  const byRank = rankOrder(graph.rank);
+  const byLevel: TaskId[][] = [];
+  if (byRank) {
+    // Filled in rank order, so each wave comes out sorted.
+    for (const i of byRank) (byLevel[level[i]!] ??= []).push(graph.ids[i]!);
+    return byLevel.map((tasks, index) => ({index, tasks}));
+  }
+  const members: number[][] = [];
+  for (let i = 0; i < graph.n; i++) (members[level[i]!] ??= []).push(i);
+  return members.map((list, index) => ({
     index,
-    tasks: members.sort((a, b) => graph.rank[a]! - graph.rank[b]!).map((i) => graph.ids[i]!),
+    tasks: list.sort((a, b) => graph.rank[a]! - graph.rank[b]!).map((i) => graph.ids[i]!),
   }));
 }

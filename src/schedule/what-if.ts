@@ -44,15 +44,28 @@ export interface WhatIfOptions {
  * makespan reaches the critical path (no more workers can help) or stops decreasing.
  */
 export function whatIfWorkers(graph: TaskGraph, options: WhatIfOptions = {}): WhatIfRow[] {
+  return whatIfWorkersWith(graph, options);
+}
+
+/** What {@link whatIfWorkersWith} may reuse instead of computing it again. */
+export interface WhatIfKnown {
+  /** The critical path length. */
+  readonly critical?: number;
+  /** The CP/MISF priority list (see `cpMisfPositions`); not changed. */
+  readonly cpMisf?: Int32Array;
+}
+
+/** {@link whatIfWorkers} with figures the caller has already computed. */
+export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, known: WhatIfKnown = {}): WhatIfRow[] {
   const maxWorkers = Math.max(1, options.maxWorkers ?? graph.n);
   const budget = options.timeBudgetMs ?? 100;
-  const critical = criticalPathTimes(graph).length;
+  const critical = known.critical ?? criticalPathTimes(graph).length;
   const eps = timeEpsilon(critical);
   const rows: WhatIfRow[] = [];
   let sequential = 0;
   for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
   const large = graph.n > (options.searchUpTo ?? 20_000);
-  const positions = large ? cpMisfPositions(graph) : undefined;
+  const positions = large ? (known.cpMisf ?? cpMisfPositions(graph)) : undefined;
   for (let workers = 1; ; workers *= 2) {
     workers = Math.min(workers, maxWorkers);
     const s =

@@ -1,6 +1,7 @@
 import type {TaskGraph} from './task-graph.js';
 import {timeEpsilon} from './critical-path.js';
-import {IntHeap} from './int-heap.js';
+import {IntHeap, TimeHeap} from './int-heap.js';
+import {identityOrder, sortByKey} from './key-order.js';
 
 /** One task placed on one worker. Times in ms from the start of the run. */
 export interface ScheduleSlot<T = number> {
@@ -35,15 +36,15 @@ export interface WorkerSchedule<T = number> {
  */
 export function assignWorkers(graph: TaskGraph, start: Float64Array, workers: number): ScheduleSlot[] {
   const {n, durations} = graph;
-  const order = Array.from({length: n}, (_, i) => i);
-  // Zero-length tasks first at a given time: they free their worker at once.
-  order.sort((a, b) => start[a]! - start[b]! || durations[a]! - durations[b]! || a - b);
+  // By start, then duration (zero-length tasks first at a given time: they free their
+  // worker at once), then index.
+  const order = sortByKey(sortByKey(identityOrder(n), durations), start);
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, start[i]! + durations[i]!);
   const eps = timeEpsilon(scale);
   const size = Math.min(workers, Math.max(n, 1));
   const busyUntil = new Float64Array(size);
-  const busy = new IntHeap(size, (a, b) => busyUntil[a]! < busyUntil[b]! || (busyUntil[a] === busyUntil[b] && a < b));
+  const busy = new TimeHeap(size, busyUntil);
   const idle = new IntHeap(size, (a, b) => a < b);
   let opened = 0;
   const slots: ScheduleSlot[] = [];
