@@ -3,7 +3,8 @@ import {basename, extname, join} from 'node:path';
 import {LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node} from 'yaml';
 import type {Diagnostic, Location, Result} from '../model/index.js';
 import {err, ok} from '../model/index.js';
-import {importPlan, sniffJsonFormat, type ImportFormat, type ImportInput} from './import/index.js';
+import type {ImportFormat, ImportInput} from './import/index.js';
+import {mayBeForeignJson, sniffJsonFormat} from './import/sniff.js';
 import type {DataPath, PlanSource, SourceFormat} from './source.js';
 import {jsonLocator} from './json-locator.js';
 import {decodePlanBytes, locationAt, nestingDepth} from './text.js';
@@ -56,7 +57,9 @@ export async function loadPlanSource(path: string, options: LoadOptions = {}): P
   const text = decodePlanBytes(path, bytes);
   if (!text.ok) return err([text.error]);
   const format = from === 'auto' ? (formatFromName(path) ?? sniffText(text.value)) : from;
-  return ok(parsePlanText(path, text.value, format));
+  // The importers are loaded only for documents that need them: they cost more to load than YAML or JSON to read.
+  const needsImporter = format !== 'yaml' && (format !== 'json' || mayBeForeignJson(text.value));
+  return ok(parsePlanText(path, text.value, format, needsImporter ? await loadImporter() : undefined));
 }
 
 function tooLarge(file: string, size: number, maxBytes: number): Diagnostic {
@@ -90,7 +93,7 @@ async function loadFolder(dir: string, from: 'auto' | SourceFormat, maxBytes: nu
   if (format === 'yaml' || format === 'json') {
     return err([{severity: 'error', code: 'folder-format', message: `${dir} is a folder; --from ${format} reads one file, pass the file instead`}]);
   }
-  return ok(importPlan(format, inputs));
+  return ok((await loadImporter())(format, inputs));
 }
 
 /** Guesses the format of a file whose name does not say. */
@@ -102,7 +105,22 @@ export function sniffText(text: string): SourceFormat {
 }
 
 /** Parses text already read (pure: for tests and for stdin). */
-export function parsePlanText(file: string, text: string, format: SourceFormat): PlanSource {
+/** An importer: `importPlan` of `./import/index.ts`, loaded on demand. */
+export type Importer = (format: ImportFormat, inputs: readonly ImportInput[]) => PlanSource;
+
+async function loadImporter(): Promise<Importer> {
+  return (await import('./import/index.js')).importPlan;
+}
+
+/**
+ * Parses text already read (for tests and stdin). Paraplan's own YAML and JSON need nothing more; other formats
+ * need the `importer` (pass `importPlan` from `./import/index.js`).
+ */
+export function parsePlanText(file: string, text: string, format: SourceFormat, importer?: Importer): PlanSource {
+  const importPlan = (kind: ImportFormat, inputs: readonly ImportInput[]): PlanSource => {
+    if (!importer) throw new Error(`Internal error: parsePlanText needs an importer for ${kind} (${file})`);
+    return importer(kind, inputs);
+  };
   const texts = new Map([[file, text]]);
   switch (format) {
     case 'yaml':

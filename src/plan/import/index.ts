@@ -1,13 +1,14 @@
 import type {PlanSource, SourceFormat} from '../source.js';
 import {importCsv} from './csv.js';
 import {importMarkdown, type MarkdownOptions} from './markdown.js';
-import {importTaskMaster, isTaskMaster, type TaskMasterOptions} from './task-master.js';
-import {importWfCommons, isWfCommons} from './wfcommons.js';
+import {importTaskMaster, type TaskMasterOptions} from './task-master.js';
+import {importWfCommons} from './wfcommons.js';
 
 export {CSV_COLUMNS, importCsv, toCsv} from './csv.js';
 export {importMarkdown, splitInstructionSections, type MarkdownOptions} from './markdown.js';
-export {importTaskMaster, isTaskMaster, type TaskMasterOptions} from './task-master.js';
-export {importWfCommons, isWfCommons} from './wfcommons.js';
+export {importTaskMaster, type TaskMasterOptions} from './task-master.js';
+export {importWfCommons} from './wfcommons.js';
+export {isTaskMaster, isWfCommons, mayBeForeignJson, sniffJsonFormat} from './sniff.js';
 export {cleanTitle, parseDone, parseEstimateText, parseLevel, parsePriority, repairMojibake} from './vocabulary.js';
 
 /** One file handed to an importer: its name as the user would see it, and its text. */
@@ -73,9 +74,3 @@ export function importPlan(format: ImportFormat, inputs: readonly ImportInput[],
   }
 }
 
-/** Which format a JSON document is in: paraplan's own, Task Master's tasks.json, or WfCommons WfFormat. */
-export function sniffJsonFormat(data: unknown): 'json' | 'task-master' | 'wfcommons' {
-  if (isWfCommons(data)) return 'wfcommons';
-  if (isTaskMaster(data)) return 'task-master';
-  return 'json';
-}

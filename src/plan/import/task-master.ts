@@ -4,6 +4,7 @@ import type {PlanSource} from '../source.js';
 import {PlanDraft, type DraftTask} from './draft.js';
 import type {ImportInput} from './index.js';
 import {jsonLocator} from './json-locations.js';
+import {isTaskMaster} from './sniff.js';
 import {parseDone, parsePriority} from './vocabulary.js';
 
 /** Options for the Task Master importer. */
@@ -14,15 +15,6 @@ export interface TaskMasterOptions {
 
 type Json = Record<string, unknown>;
 
-/** True when a parsed JSON value is a Task Master tasks.json (plain `{tasks}` or tagged `{master: {tasks}}`). */
-export function isTaskMaster(data: unknown): boolean {
-  if (!isObject(data)) return false;
-  const looksLikeTasks = (v: unknown): boolean =>
-    Array.isArray(v) && v.length > 0 && v.every((t) => isObject(t) && 'id' in t && 'title' in t) && v.some((t) => isObject(t) && ('status' in t || 'dependencies' in t || 'subtasks' in t || 'details' in t || 'testStrategy' in t));
-  if (looksLikeTasks(data['tasks']) && !('name' in data && 'groups' in data)) return true;
-  const tags = Object.values(data).filter((v) => isObject(v) && Array.isArray(v['tasks']));
-  return tags.length > 0 && tags.length === Object.keys(data).length && tags.some((v) => looksLikeTasks((v as Json)['tasks']));
-}
 
 /**
  * Imports Task Master's tasks.json. Subtasks become tasks with ids `parent.sub`, and the parent needs its
@@ -137,3 +129,5 @@ function addDeps(draft: PlanDraft, task: DraftTask, deps: readonly unknown[], ma
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+export {isTaskMaster};

@@ -4,15 +4,10 @@ import type {PlanSource} from '../source.js';
 import {PlanDraft} from './draft.js';
 import type {ImportInput} from './index.js';
 import {jsonLocator} from './json-locations.js';
+import {isWfCommons} from './sniff.js';
 
 type Json = Record<string, unknown>;
 
-/** True when a parsed JSON value is a WfCommons WfFormat instance. */
-export function isWfCommons(data: unknown): boolean {
-  if (!isObject(data) || !isObject(data['workflow'])) return false;
-  const w = data['workflow'];
-  return Array.isArray(w['tasks']) || Array.isArray(w['jobs']) || (isObject(w['specification']) && Array.isArray(w['specification']['tasks']));
-}
 
 /**
  * Imports a WfCommons WfFormat instance: `workflow.specification.tasks[]` (id, parents) with runtimes from
@@ -88,3 +83,5 @@ export function importWfCommons(input: ImportInput): PlanSource {
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+export {isWfCommons};
