@@ -74,7 +74,7 @@ export function scheduleOnWorkersWith(graph: TaskGraph, workers: number, options
   const began = performance.now();
   const budget = Math.max(0, options.timeBudgetMs ?? 1000);
   // Keep a little of the budget for building the result and for clock-check granularity.
-  const deadline = began + budget - Math.min(10, budget * 0.02);
+  const deadline = began + budget - Math.min(50, budget * 0.05);
   const maxIterations = options.maxIterations ?? Infinity;
   if (n === 0) return {workers, makespan: 0, lowerBound: 0, optimal: true, method: 'empty', slots: []};
   const p = Math.min(workers, n);
