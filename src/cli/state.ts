@@ -5,6 +5,7 @@ import type {Result, RunId} from '../model/index.js';
 import {err, isRunId, ok} from '../model/index.js';
 import type {RunRecord, RunStore} from '../store/index.js';
 import {DB_FILE_NAME, STATE_DIR_NAME, sqliteStore} from '../store/index.js';
+import {EXIT_USAGE} from './exit-codes.js';
 import type {CliIo} from './io.js';
 
 /** The state folder: `--state DIR`, else `.paraplan/` beside the plan (run) or in the current folder. */
@@ -61,4 +62,38 @@ export async function resolveRun(store: RunStore, arg: string | undefined): Prom
   const latest = await store.latestRun();
   if (!latest) return err('there are no runs yet; start one with `paraplan run PLAN`');
   return ok(await observeRun(store, latest));
+}
+
+/**
+ * Opens the store of `--state` (or `./.paraplan`) for a read-side command, hands it to `use` and closes it.
+ * A missing store is a user error (exit 2), printed here.
+ */
+export async function withStore(io: CliIo, state: string | undefined, use: (store: RunStore, stateDir: string) => Promise<number>): Promise<number> {
+  const stateDir = stateDirFor(io, state);
+  const opened = openStore(stateDir, {create: false});
+  if (!opened.ok) {
+    io.err(`error: ${opened.error}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await use(opened.value, stateDir);
+  } finally {
+    opened.value.close();
+  }
+}
+
+/** {@link withStore}, plus the run named on the command line (the latest by default); an unknown run exits 2. */
+export async function withRun(
+  io: CliIo,
+  options: {readonly state?: string | undefined; readonly run?: string | undefined},
+  use: (store: RunStore, run: RunRecord, stateDir: string) => Promise<number>,
+): Promise<number> {
+  return withStore(io, options.state, async (store, stateDir) => {
+    const found = await resolveRun(store, options.run);
+    if (!found.ok) {
+      io.err(`error: ${found.error}\n`);
+      return EXIT_USAGE;
+    }
+    return use(store, found.value, stateDir);
+  });
 }

@@ -1,6 +1,6 @@
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
-import {observeRun, openStore, resolveRun, stateDirFor} from '../state.js';
+import {observeRun, withRun} from '../state.js';
 
 export interface CancelOptions {
   readonly state?: string;
@@ -12,19 +12,7 @@ export interface CancelOptions {
 
 /** `paraplan cancel [RUN]`: asks the runner of a run (the latest by default) to cancel; it notices via the store. */
 export async function cancelCommand(runArg: string | undefined, options: CancelOptions, io: CliIo): Promise<number> {
-  const opened = openStore(stateDirFor(io, options.state), {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
-    const found = await resolveRun(store, runArg);
-    if (!found.ok) {
-      io.err(`error: ${found.error}\n`);
-      return EXIT_USAGE;
-    }
-    const run = found.value;
+  return withRun(io, {state: options.state, run: runArg}, async (store, run) => {
     if (run.status !== 'running' || !(await store.requestCancel(run.id, Date.now()))) {
       io.err(`error: run ${run.id} is not running (it is ${run.status}); nothing to cancel\n`);
       return EXIT_USAGE;
@@ -42,7 +30,5 @@ export async function cancelCommand(runArg: string | undefined, options: CancelO
       }
     }
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type {RunEvent, TaskId} from '../../model/index.js';
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
-import {openStore, resolveRun, stateDirFor} from '../state.js';
+import {withRun} from '../state.js';
 
 export interface ClearOptions {
   readonly state?: string;
@@ -14,19 +14,7 @@ const FAILED = new Set(['failed', 'upstream_failed', 'cancelled']);
 
 /** `paraplan clear TASK...`: resets tasks of a run to pending, so the next `run --resume` runs them again. */
 export async function clearCommand(taskArgs: readonly string[], options: ClearOptions, io: CliIo): Promise<number> {
-  const opened = openStore(stateDirFor(io, options.state), {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
-    const found = await resolveRun(store, options.run);
-    if (!found.ok) {
-      io.err(`error: ${found.error}\n`);
-      return EXIT_USAGE;
-    }
-    const run = found.value;
+  return withRun(io, {state: options.state, run: options.run}, async (store, run) => {
     if (run.status === 'running') {
       io.err(`error: run ${run.id} is running; cancel it first (\`paraplan cancel ${run.id}\`) or wait for it to finish\n`);
       return EXIT_USAGE;
@@ -57,7 +45,5 @@ export async function clearCommand(taskArgs: readonly string[], options: ClearOp
     if (reset.length === 0) io.out(`nothing to clear in run ${run.id}\n`);
     else io.out(`cleared ${reset.length} task${reset.length === 1 ? '' : 's'} of run ${run.id}: ${reset.join(', ')}\nrun them again with: paraplan run PLAN --resume ${run.id}\n`);
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -4,7 +4,7 @@ import type {TaskId} from '../../model/index.js';
 import type {RunStore} from '../../store/index.js';
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
-import {openStore, resolveRun, stateDirFor} from '../state.js';
+import {withRun} from '../state.js';
 
 export interface LogsOptions {
   readonly state?: string;
@@ -17,20 +17,7 @@ export interface LogsOptions {
 
 /** `paraplan logs TASK`: the output of a task's last attempt (or `--attempt N`); `--follow` while it runs. */
 export async function logsCommand(task: string, options: LogsOptions, io: CliIo): Promise<number> {
-  const stateDir = stateDirFor(io, options.state);
-  const opened = openStore(stateDir, {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
-    const found = await resolveRun(store, options.run);
-    if (!found.ok) {
-      io.err(`error: ${found.error}\n`);
-      return EXIT_USAGE;
-    }
-    const run = found.value;
+  return withRun(io, {state: options.state, run: options.run}, async (store, run, stateDir) => {
     const tasks = await store.tasks(run.id);
     if (!tasks.some((t) => t.task === task)) {
       io.err(`error: run ${run.id} has no task "${task}"\n`);
@@ -74,9 +61,7 @@ export async function logsCommand(task: string, options: LogsOptions, io: CliIo)
     readMore();
     if (options.follow) await follow(store, run.id, task as TaskId, attempt.attempt, readMore, options.pollMs ?? 200);
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** Polls the store until the attempt has an outcome, printing what the log gains meanwhile. */

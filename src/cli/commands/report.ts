@@ -6,10 +6,10 @@ import {acceptanceRecords, buildReport, reportHtml, reportJson, reportMarkdown} 
 import type {PlannedTime, Report, ReportPlanInput, RunRecords} from '../../report/index.js';
 import {analyzePlan} from '../../schedule/index.js';
 import type {RunRecord, RunStore} from '../../store/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {readPlan} from '../read-plan.js';
-import {openStore, resolveRun, stateDirFor} from '../state.js';
+import {openStore, withRun} from '../state.js';
 import {writeOutput} from '../write-output.js';
 
 export type ReportFormat = 'md' | 'html' | 'json';
@@ -34,20 +34,8 @@ export const REPORTS_DIR_NAME = 'reports';
  * run (the latest by default). It also refreshes `<state>/reports/<run>.md`, the copy `plan --format md` links to.
  */
 export async function reportCommand(runArg: string | undefined, options: ReportCommandOptions, io: CliIo): Promise<number> {
-  const stateDir = stateDirFor(io, options.state);
-  const opened = openStore(stateDir, {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
-    const found = await resolveRun(store, runArg);
-    if (!found.ok) {
-      io.err(`error: ${found.error}\n`);
-      return EXIT_USAGE;
-    }
-    const report = await loadReport(store, found.value, {stateDir, io});
+  return withRun(io, {state: options.state, run: runArg}, async (store, run, stateDir) => {
+    const report = await loadReport(store, run, {stateDir, io});
     await saveReportCopy(report, stateDir);
     await writeOutput(renderReport(report, options.format ?? 'md'), options.output, io);
     if (options.acceptanceDir !== undefined) {
@@ -55,9 +43,7 @@ export async function reportCommand(runArg: string | undefined, options: ReportC
       io.err(`wrote ${written.length} acceptance record${written.length === 1 ? '' : 's'} to ${options.acceptanceDir}\n`);
     }
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export function renderReport(report: Report, format: ReportFormat): string {

@@ -1,7 +1,7 @@
 import {formatDuration} from '../../model/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK} from '../exit-codes.js';
 import {paint, type CliIo} from '../io.js';
-import {observeRun, openStore, stateDirFor} from '../state.js';
+import {observeRun, withStore} from '../state.js';
 
 export interface RunsOptions {
   readonly state?: string;
@@ -11,13 +11,7 @@ export interface RunsOptions {
 
 /** `paraplan runs`: the runs of a state folder, newest first. */
 export async function runsCommand(options: RunsOptions, io: CliIo): Promise<number> {
-  const opened = openStore(stateDirFor(io, options.state), {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
+  return withStore(io, options.state, async (store) => {
     const runs = await Promise.all((await store.listRuns({limit: options.limit ?? 20})).map((r) => observeRun(store, r)));
     if (options.json) {
       io.out(JSON.stringify(runs, null, 2) + '\n');
@@ -35,7 +29,5 @@ export async function runsCommand(options: RunsOptions, io: CliIo): Promise<numb
       io.out(`${r.id.padEnd(24)}  ${r.status.padEnd(11)}  ${started}  ${(end !== undefined ? formatDuration(end - r.startedAt) : '').padEnd(7)}  ${String(r.taskCount).padEnd(6)}  ${r.planName}\n`);
     }
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }

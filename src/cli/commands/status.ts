@@ -1,8 +1,8 @@
 import {formatDuration, type TaskStatus} from '../../model/index.js';
 import type {AttemptRecord, RunRecord, TaskRecord} from '../../store/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK} from '../exit-codes.js';
 import {paint, type CliIo} from '../io.js';
-import {openStore, resolveRun, stateDirFor} from '../state.js';
+import {withRun} from '../state.js';
 
 export interface StatusOptions {
   readonly state?: string;
@@ -23,19 +23,7 @@ const STATUS_STYLE: Record<TaskStatus, 'green' | 'red' | 'yellow' | 'gray' | 'cy
 
 /** `paraplan status [RUN]`: the state of every task of a run (the latest by default). */
 export async function statusCommand(runArg: string | undefined, options: StatusOptions, io: CliIo): Promise<number> {
-  const opened = openStore(stateDirFor(io, options.state), {create: false});
-  if (!opened.ok) {
-    io.err(`error: ${opened.error}\n`);
-    return EXIT_USAGE;
-  }
-  const store = opened.value;
-  try {
-    const found = await resolveRun(store, runArg);
-    if (!found.ok) {
-      io.err(`error: ${found.error}\n`);
-      return EXIT_USAGE;
-    }
-    const run = found.value;
+  return withRun(io, {state: options.state, run: runArg}, async (store, run) => {
     const tasks = await store.tasks(run.id);
     const attempts = await store.attempts(run.id);
     if (options.json) {
@@ -44,9 +32,7 @@ export async function statusCommand(runArg: string | undefined, options: StatusO
     }
     io.out(statusText(run, tasks, attempts, io));
     return EXIT_OK;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export function runHeadline(run: RunRecord, io: CliIo, now = Date.now()): string {
