@@ -115,21 +115,22 @@ function overhead() {
   part.make = have('make') ? repeat('make -j2', () => timed('make', ['-s', '-j2', '-f', 'Makefile'], dir)) : undefined;
   part.ninja = have('ninja') ? repeat('ninja -j2', () => timed('ninja', ['-j2', '-f', 'build.ninja'], dir)) : undefined;
   part.nodeSpawnFloor = repeat('node spawn floor (2 at a time)', () => nodeFloor(n, 2));
+  // The default starts commands through spawn helpers; PARAPLAN_SPAWN=direct is Node's spawn per command.
   part.paraplan = repeat('paraplan run -j 2 (durable)', () => paraplanRun(dir, 'plan.json', 2));
-  part.paraplanHelpers = repeat('paraplan run -j 2, spawn helpers', () => paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'helpers'}));
+  part.paraplanDirect = repeat('paraplan run -j 2, direct spawn', () => paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'direct'}));
   if (part.make) {
     part.ratioVsMake = +(part.paraplan.ms / part.make.ms).toFixed(2);
-    part.ratioHelpersVsMake = +(part.paraplanHelpers.ms / part.make.ms).toFixed(2);
+    part.ratioDirectVsMake = +(part.paraplanDirect.ms / part.make.ms).toFixed(2);
   }
   part.ratioVsNodeFloor = +(part.paraplan.ms / part.nodeSpawnFloor.ms).toFixed(2);
-  part.ratioHelpersVsNodeFloor = +(part.paraplanHelpers.ms / part.nodeSpawnFloor.ms).toFixed(2);
-  console.log(`  paraplan / make: ${part.ratioVsMake ?? 'n/a'}x (helpers: ${part.ratioHelpersVsMake ?? 'n/a'}x);  paraplan / node floor: ${part.ratioVsNodeFloor}x (helpers: ${part.ratioHelpersVsNodeFloor}x)`);
+  part.ratioDirectVsNodeFloor = +(part.paraplanDirect.ms / part.nodeSpawnFloor.ms).toFixed(2);
+  console.log(`  paraplan / make: ${part.ratioVsMake ?? 'n/a'}x (direct spawn: ${part.ratioDirectVsMake ?? 'n/a'}x);  paraplan / node floor: ${part.ratioVsNodeFloor}x (direct spawn: ${part.ratioDirectVsNodeFloor}x)`);
   rmSync(dir, {recursive: true, force: true});
   return part;
 }
 
 function scale() {
-  console.log('\n2. Scale (one run each, -j 2, spawn helpers)');
+  console.log('\n2. Scale (one run each, -j 2)');
   const part = {};
   const cases = QUICK
     ? [['chain', chainDag(1000)], ['layered', layeredDag(10_000, 10)]]
@@ -137,7 +138,7 @@ function scale() {
   for (const [kind, tasks] of cases) {
     const dir = mkdtempSync(join(tmpdir(), 'paraplan-bench-'));
     writeDag(dir, kind, tasks);
-    const r = paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'helpers'});
+    const r = paraplanRun(dir, 'plan.json', 2);
     const key = `${kind}${tasks.length}`;
     part[key] = {tasks: tasks.length, ms: Math.round(r.ms), ...(r.rssMb ? {peakRssMb: Math.round(r.rssMb)} : {})};
     console.log(`  ${`${tasks.length}-task ${kind}`.padEnd(34)} ${fmt(r.ms).padStart(9)}${r.rssMb ? `   peak RSS ${Math.round(r.rssMb)} MB` : ''}`);

@@ -76,6 +76,7 @@ class Tracker {
           case 'started':
             this.running.set(e.task, {start: e.at, attempt: e.attempt, logPath: e.logPath});
             return this.plainStarts ? `${paint(io, 'cyan', '▶')} ${e.task}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}` : undefined;
+          case 'prepared':
           case 'spawned':
             return undefined;
           case 'finished': {
@@ -144,13 +145,31 @@ class Tracker {
 /** Plain lines, one per thing that happened: for pipes, CI and `NO_COLOR` terminals. */
 export function plainView(io: CliIo, options: RunViewOptions): RunView {
   const tracker = new Tracker(io, options);
+  // The lines of one batch of events (one commit) go out in one write: a write per line costs more than the line.
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    io.out(text);
+  };
   return {
     onEvent(e) {
       const line = tracker.line(e);
-      if (line !== undefined) io.out(`${line}\n`);
+      if (line === undefined) return;
+      pending += `${line}\n`;
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
     },
-    close: () => {},
-    note: (text) => io.out(`${text}\n`),
+    close: flush,
+    note: (text) => {
+      flush();
+      io.out(`${text}\n`);
+    },
   };
 }
 

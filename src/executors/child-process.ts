@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, statSync, writeSync} from 'node:fs';
+import {closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {commandText, type Command} from '../model/index.js';
 
@@ -132,20 +132,7 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
         return;
       }
       const {code, signal} = exit!;
-      let result: ChildResult;
-      const base = {exitCode: code, ...(signal ? {signal} : {}), ...(pid !== undefined ? {pid} : {}), durationMs: elapsed(), ...(forced ? {forced} : {})};
-      const killed = forced ? ` and was forcefully terminated after ${options.killGraceMs ?? DEFAULT_KILL_GRACE_MS} milliseconds` : '';
-      if (termination === 'timed-out') {
-        result = {...base, outcome: 'timeout', outputTail: '', message: `Command timed out after ${options.timeoutMs} milliseconds${killed}: ${text}`};
-      } else if (termination === 'cancelled') {
-        result = {...base, outcome: 'cancelled', outputTail: '', message: `Command was cancelled${killed}: ${text}`};
-      } else if (code === 0) {
-        result = {...base, outcome: 'ok', outputTail: ''};
-      } else if (signal) {
-        result = {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command was killed with ${signal}: ${text}`};
-      } else {
-        result = {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command failed with exit code ${code}: ${text}`};
-      }
+      const result = exitResult({code, signal, pid, durationMs: elapsed(), termination, forced, text, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}), killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS});
       if (result.message && result.outcome !== 'exit_nonzero') log.note(`paraplan: ${result.message}`);
       log.close();
       resolve({...result, outputTail: log.tail()});
@@ -187,6 +174,31 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
   });
 }
 
+/** How a started command ended, as `runChild` and the spawn helpers report it (execa's wording). */
+export interface ExitFacts {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly pid: number | undefined;
+  readonly durationMs: number;
+  readonly termination: TerminationReason | undefined;
+  readonly forced: boolean;
+  /** The command, for the message. */
+  readonly text: string;
+  readonly timeoutMs?: number;
+  readonly killGraceMs: number;
+}
+
+/** The result of a command that started, without its output tail. */
+export function exitResult(f: ExitFacts): ChildResult {
+  const base = {exitCode: f.code, ...(f.signal ? {signal: f.signal} : {}), ...(f.pid !== undefined ? {pid: f.pid} : {}), durationMs: f.durationMs, ...(f.forced ? {forced: true} : {})};
+  const killed = f.forced ? ` and was forcefully terminated after ${f.killGraceMs} milliseconds` : '';
+  if (f.termination === 'timed-out') return {...base, outcome: 'timeout', outputTail: '', message: `Command timed out after ${f.timeoutMs} milliseconds${killed}: ${f.text}`};
+  if (f.termination === 'cancelled') return {...base, outcome: 'cancelled', outputTail: '', message: `Command was cancelled${killed}: ${f.text}`};
+  if (f.code === 0) return {...base, outcome: 'ok', outputTail: ''};
+  if (f.signal) return {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command was killed with ${f.signal}: ${f.text}`};
+  return {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command failed with exit code ${f.code}: ${f.text}`};
+}
+
 /** Sends a signal to a process group; false when the group no longer exists. */
 export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -220,7 +232,7 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-function checkCwd(cwd: string): string | undefined {
+export function checkCwd(cwd: string): string | undefined {
   try {
     if (!statSync(cwd).isDirectory()) return `the working folder ${cwd} is not a folder`;
     return undefined;
@@ -229,7 +241,7 @@ function checkCwd(cwd: string): string | undefined {
   }
 }
 
-function spawnErrorText(e: NodeJS.ErrnoException, file: string): string {
+export function spawnErrorText(e: NodeJS.ErrnoException, file: string): string {
   switch (e.code) {
     case 'ENOENT':
       return `Command not found: "${file}" is not a program on PATH (install it, fix the path, or write {shell: ...} for a shell command)`;
@@ -240,30 +252,41 @@ function spawnErrorText(e: NodeJS.ErrnoException, file: string): string {
   }
 }
 
-interface LogSink {
+/** An attempt's log: created on the first byte written, so a command that prints nothing leaves no file. */
+export interface LogSink {
   write(chunk: Buffer): void;
   /** A line from paraplan itself (headers, why it stopped), always written, cap or not. */
   note(line: string): void;
+  /** The last `tailBytes` of everything written, kept in memory (never read back from the file). */
   tail(): string;
+  /** Bytes written to the file by this sink; 0 when nothing was printed (and no file was made). */
+  readonly bytes: number;
   close(): void;
 }
 
 const dirsMade = new Set<string>();
 
-/** Opens an attempt log for appending, with a size cap and a tail kept in memory. */
-function openLog(path: string, maxBytes: number, tailBytes: number): LogSink {
-  const dir = dirname(path);
-  if (!dirsMade.has(dir)) {
-    mkdirSync(dir, {recursive: true});
-    dirsMade.add(dir);
-  }
-  const fd = openSync(path, 'a');
+/**
+ * Opens an attempt log for appending, with a size cap and a tail kept in memory. The file (and its folder) is
+ * created lazily, on the first output: most short commands print nothing, and a file per attempt costs an open,
+ * a write and a close for nothing. No file means the attempt printed nothing (its stored tail is empty).
+ */
+export function openLog(path: string, maxBytes: number, tailBytes: number): LogSink {
+  let fd: number | undefined;
   let written = 0;
-  try {
-    written = statSync(path).size;
-  } catch {
-    // A new file.
-  }
+  let bytes = 0;
+  const file = (): number => {
+    if (fd !== undefined) return fd;
+    const dir = dirname(path);
+    if (!dirsMade.has(dir)) {
+      mkdirSync(dir, {recursive: true});
+      dirsMade.add(dir);
+    }
+    fd = openSync(path, 'a');
+    // Several commands of an attempt (verify) append to the same file: the cap counts what is there.
+    written = fstatSync(fd).size;
+    return fd;
+  };
   let truncated = false;
   let tail: Buffer[] = [];
   let tailLength = 0;
@@ -281,33 +304,41 @@ function openLog(path: string, maxBytes: number, tailBytes: number): LogSink {
     write(chunk) {
       keep(chunk);
       if (truncated || closed) return;
+      const out = file();
       if (written + chunk.length > maxBytes) {
         const room = Math.max(0, maxBytes - written);
-        if (room > 0) writeSync(fd, chunk, 0, room);
+        if (room > 0) writeSync(out, chunk, 0, room);
         written += room;
+        bytes += room;
         truncated = true;
-        writeSync(fd, `\n[paraplan: output truncated at ${maxBytes} bytes; the last ${tailBytes} bytes are kept in the store]\n`);
+        writeSync(out, `\n[paraplan: output truncated at ${maxBytes} bytes; the last ${tailBytes} bytes are kept in the store]\n`);
         return;
       }
-      writeSync(fd, chunk);
+      writeSync(out, chunk);
       written += chunk.length;
+      bytes += chunk.length;
     },
     note(line) {
       if (closed) return;
       const b = Buffer.from(line.endsWith('\n') ? line : `${line}\n`);
-      writeSync(fd, b);
+      writeSync(file(), b);
+      bytes += b.length;
       keep(b);
     },
     tail() {
-      const all = Buffer.concat(tail);
+      if (tailLength === 0) return '';
+      const all = tail.length === 1 ? tail[0]! : Buffer.concat(tail);
       const text = all.subarray(-tailBytes).toString('utf8');
       // Drop a partial UTF-8 sequence at the start.
       return text.startsWith('\uFFFD') ? text.slice(1) : text;
     },
+    get bytes() {
+      return bytes;
+    },
     close() {
       if (closed) return;
       closed = true;
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
     },
   };
 }

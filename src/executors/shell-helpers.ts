@@ -1,32 +1,114 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {accessSync, appendFileSync, closeSync, constants, mkdirSync, openSync, readSync, statSync, truncateSync} from 'node:fs';
-import {delimiter, dirname, isAbsolute, join} from 'node:path';
+import {accessSync, constants as fsConstants} from 'node:fs';
+import {constants as osConstants} from 'node:os';
+import {delimiter, join} from 'node:path';
 import {commandText} from '../model/index.js';
-import {DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_LOG_BYTES, DEFAULT_TAIL_BYTES, killGroup, type ChildOptions, type ChildResult} from './child-process.js';
+import {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_LOG_BYTES,
+  DEFAULT_TAIL_BYTES,
+  exitResult,
+  killGroup,
+  openLog,
+  spawnErrorText,
+  type ChildOptions,
+  type ChildResult,
+  type LogSink,
+  type TerminationReason,
+} from './child-process.js';
 
 /**
- * A faster way to start no-op-cheap commands: a few long-lived `/bin/sh` processes that fork and exec commands
- * for us. What makes Node's `spawn` slow is not bookkeeping but `fork()` of the whole Node process (its page
- * tables, a blocking wait for the exec) on the event loop; a 1 MB shell forks in a fraction of that time.
+ * The spawn helper, in Perl (perl-base is part of every Debian/Ubuntu system, and of macOS): one request at a time
+ * on stdin, `<length>\n<fields joined by NUL>`: cwd, argc, argv..., the count of variables to set, their
+ * name/value pairs, then the names to remove. For each request it forks; the child makes its own process group,
+ * changes folder, sets the environment, sends its output into a pipe and execs. A close-on-exec pipe carries a
+ * failed chdir or exec back (`F cwd|exec <errno>`); otherwise the helper answers `P <pid>`, forwards the output as
+ * `O <length>\n<bytes>`, and ends with `X <wait status> <1 when something of the group was left>`. After the
+ * command exits, whatever it left in its group gets SIGTERM (no orphans), as on the direct path.
+ */
+const HELPER_SCRIPT = String.raw`
+use strict; use POSIX ();
+$| = 1; binmode STDIN; binmode STDOUT;
+while (defined(my $len = <STDIN>)) {
+  my $req = '';
+  while (length($req) < $len) { my $n = read(STDIN, $req, $len - length($req), length($req)); exit 0 unless $n; }
+  my @f = split /\0/, $req, -1;
+  my $cwd = shift @f; my $argc = shift @f; my @argv = splice(@f, 0, $argc);
+  my $setc = shift @f; my @set = splice(@f, 0, 2 * $setc);
+  my ($r, $w, $er, $ew);
+  unless (pipe($r, $w)) { print "F pipe ", $! + 0, "\n"; next; }
+  unless (pipe($er, $ew)) { close $r; close $w; print "F pipe ", $! + 0, "\n"; next; }
+  my $pid = fork();
+  unless (defined $pid) { my $e = $! + 0; close $_ for ($r, $w, $er, $ew); print "F fork $e\n"; next; }
+  if ($pid == 0) {
+    close $r; close $er;
+    POSIX::setpgid(0, 0);
+    chdir($cwd) or do { syswrite($ew, "cwd " . ($! + 0)); POSIX::_exit(127); };
+    while (@set) { my $k = shift @set; $ENV{$k} = shift @set; }
+    delete $ENV{$_} for @f;
+    open(STDIN, '<', '/dev/null'); open(STDOUT, '>&', $w); open(STDERR, '>&', $w);
+    exec { $argv[0] } @argv;
+    syswrite($ew, "exec " . ($! + 0)); POSIX::_exit(127);
+  }
+  close $w; close $ew;
+  my $err = ''; sysread($er, $err, 64); close $er;
+  if ($err ne '') { waitpid($pid, 0); close $r; print "F $err\n"; next; }
+  print "P $pid\n";
+  my ($status, $after) = (undef, 0);
+  my $rin = ''; vec($rin, fileno($r), 1) = 1;
+  for (;;) {
+    my $n = select(my $rout = $rin, undef, undef, defined $status ? 0.1 : 0.25);
+    if ($n > 0) {
+      my $got = sysread($r, my $buf, 65536);
+      last unless $got;
+      print "O ", length($buf), "\n", $buf;
+    } elsif (!defined $status) {
+      if (waitpid($pid, POSIX::WNOHANG()) == $pid) { $status = $?; kill('TERM', -$pid); }
+    } elsif (++$after >= 20) {
+      last;
+    }
+  }
+  close $r;
+  unless (defined $status) { waitpid($pid, 0); $status = $?; }
+  my $left = kill('TERM', -$pid) ? 1 : 0;
+  print "X $status $left\n";
+}
+`;
+
+const SIGNAL_NAMES = new Map<number, string>(Object.entries(osConstants.signals).map(([name, n]) => [n, name]));
+const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+
+/**
+ * The fast way to start commands: a few long-lived Perl helper processes that fork and exec them for us. What
+ * makes Node's `spawn` slow is not bookkeeping but `fork()` of the whole Node process (its page tables, a blocking
+ * wait for the exec) on the event loop; a small helper forks in a fraction of that time.
  *
- * Each helper runs one command at a time in its own process group (the helper is spawned `detached`), so a
- * timeout or a cancel kills the helper's group — the command and its tree — exactly like the direct path, and
- * the helper is replaced. Arguments are single-quoted, so the shell sees each argv element as a literal word:
- * nothing the plan wrote is interpreted. Differences from the direct path: the output goes straight to the log
- * file (the cap is applied when the command ends, not while it runs), and a command killed by a signal it did
- * not ask for reports exit code 128+N.
+ * A command started this way behaves as on the direct path (`runChild`): its own process group (a timeout or a
+ * cancel kills the whole tree with kill(-pid), and what it leaves behind is terminated when it exits), its real
+ * pid, cwd and env, stdin from /dev/null, stdout and stderr streamed to the log (created on the first byte, capped
+ * while it is written, the tail kept in memory), the exact wait status (a signal is reported as a signal, not as
+ * 128+N), and a missing program or folder is a `spawn_error`. Each helper runs one command at a time; there are
+ * as many helpers as commands running at once.
+ *
+ * `run` returns undefined when it cannot take a command (no perl on PATH, a NUL byte in an argument or a
+ * variable): the caller then spawns directly.
  */
 export class ShellHelpers {
   readonly #idle: Helper[] = [];
   readonly #all = new Set<Helper>();
-  readonly #baseEnv: Readonly<Record<string, string | undefined>>;
-  readonly #found = new Map<string, boolean>();
-  readonly #dirs = new Set<string>();
+  #baseEnv: Readonly<Record<string, string | undefined>> | undefined;
+  #baseKeys: string[] = [];
+  #perl: string | null | undefined;
   #closed = false;
 
-  /** `baseEnv` is the environment helpers start with; commands get the differences as exports. */
-  constructor(baseEnv: Readonly<Record<string, string | undefined>>) {
-    this.#baseEnv = baseEnv;
+  /** `baseEnv` is the environment helpers start with (default: that of the first command); commands get the differences. */
+  constructor(baseEnv?: Readonly<Record<string, string | undefined>>) {
+    if (baseEnv) this.#setBase(baseEnv);
+  }
+
+  #setBase(env: Readonly<Record<string, string | undefined>>): void {
+    this.#baseEnv = {...env};
+    this.#baseKeys = Object.keys(this.#baseEnv).filter((k) => this.#baseEnv![k] !== undefined);
   }
 
   /** Stops every helper (they also stop on their own when this process exits: their stdin closes). */
@@ -37,213 +119,311 @@ export class ShellHelpers {
     this.#idle.length = 0;
   }
 
-  /**
-   * Runs a command through a helper, or returns undefined when it cannot (an environment variable removed or
-   * with a name the shell cannot export): the caller then spawns directly.
-   */
-  async run(options: ChildOptions): Promise<ChildResult | undefined> {
+  /** Runs a command through a helper, or returns undefined when it cannot (see the class): spawn directly then. */
+  run(options: ChildOptions): Promise<ChildResult | undefined> | undefined {
     if (this.#closed) return undefined;
-    const exports: string[] = [];
-    for (const key of Object.keys(this.#baseEnv)) if (this.#baseEnv[key] !== undefined && options.env[key] === undefined) return undefined;
-    for (const [key, value] of Object.entries(options.env)) {
-      if (value === undefined || this.#baseEnv[key] === value) continue;
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return undefined;
-      exports.push(`${key}=${quote(value)}`);
+    if (!this.#baseEnv) this.#setBase(options.env);
+    const perl = this.#findPerl();
+    if (perl === null) return undefined;
+    const payload = this.#request(options);
+    if (payload === undefined) return undefined;
+    if (options.signal.aborted) {
+      return Promise.resolve({outcome: 'cancelled', exitCode: null, durationMs: 0, outputTail: '', message: `Command was cancelled before it started: ${commandText(options.command)}`});
     }
-    const argv = options.command.kind === 'argv' ? options.command.argv : ['/bin/sh', '-c', options.command.script];
-    const text = commandText(options.command);
-    const started = performance.now();
-    const elapsed = (): number => performance.now() - started;
-    const maxBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
-    const tailBytes = options.tailBytes ?? DEFAULT_TAIL_BYTES;
-    const note = (line: string): void => appendFileSync(options.logPath, line.endsWith('\n') ? line : `${line}\n`);
-    if (options.signal.aborted) return {outcome: 'cancelled', exitCode: null, durationMs: 0, outputTail: '', message: `Command was cancelled before it started: ${text}`};
-    const logDir = dirname(options.logPath);
-    if (!this.#dirs.has(logDir)) {
-      mkdirSync(logDir, {recursive: true});
-      this.#dirs.add(logDir);
+    let helper = this.#idle.pop();
+    while (helper?.dead) helper = this.#idle.pop();
+    if (!helper) {
+      helper = new Helper(perl, this.#baseEnv!);
+      this.#all.add(helper);
     }
-    if (options.header) note(options.header);
-    let cwdOk = false;
-    try {
-      cwdOk = statSync(options.cwd).isDirectory();
-    } catch {
-      // reported below
-    }
-    if (!cwdOk) {
-      const message = `the working folder ${options.cwd} does not exist: ${text}`;
-      note(`paraplan: ${message}`);
-      return {outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: tailOf(options.logPath, tailBytes), message};
-    }
-    if (!this.#executable(argv[0]!, options.cwd, options.env['PATH'] ?? '')) {
-      const message = `Command not found: "${argv[0]}" is not a program on PATH (install it, fix the path, or write {shell: ...} for a shell command): ${text}`;
-      note(`paraplan: ${message}`);
-      return {outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: tailOf(options.logPath, tailBytes), message};
-    }
-    const line = `( cd -- ${quote(options.cwd)} || exit 126; ${exports.length ? `export ${exports.join(' ')}; ` : ''}exec ${argv.map(quote).join(' ')} ) >>${quote(options.logPath)} 2>&1 </dev/null`;
+    return new Promise<ChildResult>((resolve) => new HelperJob(this, helper, options, resolve).start(payload));
+  }
 
-    const helper = this.#idle.pop() ?? this.#start();
-    let termination: 'timed-out' | 'cancelled' | undefined;
-    let forced = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const terminate = (reason: 'timed-out' | 'cancelled'): void => {
-      if (termination) return;
-      termination = reason;
-      killGroup(helper.pid, 'SIGTERM');
-      killTimer = setTimeout(() => {
-        forced = true;
-        killGroup(helper.pid, 'SIGKILL');
-      }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    const onAbort = (): void => terminate('cancelled');
-    options.signal.addEventListener('abort', onAbort, {once: true});
-    const timeout = options.timeoutMs ? setTimeout(() => terminate('timed-out'), options.timeoutMs) : undefined;
-    options.onSpawn?.(helper.pid);
-    let code: number | null;
-    try {
-      code = await helper.run(line);
-    } finally {
-      options.signal.removeEventListener('abort', onAbort);
-      clearTimeout(timeout);
-    }
-    if (termination || code === null) {
-      // The helper went with the command's group; the next command gets a new one.
+  /** Called by a job when its helper is free again (or gone). */
+  release(helper: Helper): void {
+    if (helper.dead || this.#closed) {
       this.#all.delete(helper);
       helper.stop();
-    } else if (!this.#closed) {
-      this.#idle.push(helper);
+      return;
     }
-    // Output past the cap is cut now (the helper wrote straight to the file).
-    try {
-      if (statSync(options.logPath).size > maxBytes) {
-        truncateSync(options.logPath, maxBytes);
-        note(`\n[paraplan: output truncated at ${maxBytes} bytes; the last ${tailBytes} bytes were kept only up to the cut]`);
-      }
-    } catch {
-      // No log: nothing was written.
-    }
-    const base = {exitCode: termination ? null : code, pid: helper.pid, durationMs: elapsed(), ...(forced ? {forced} : {})};
-    const killed = forced ? ` and was forcefully terminated after ${options.killGraceMs ?? DEFAULT_KILL_GRACE_MS} milliseconds` : '';
-    let result: ChildResult;
-    if (termination === 'timed-out') result = {...base, outcome: 'timeout', outputTail: '', message: `Command timed out after ${options.timeoutMs} milliseconds${killed}: ${text}`};
-    else if (termination === 'cancelled' || code === null) result = {...base, outcome: 'cancelled', outputTail: '', message: `Command was cancelled${killed}: ${text}`};
-    else if (code === 0) result = {...base, outcome: 'ok', outputTail: ''};
-    else result = {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command failed with exit code ${code}${code > 128 ? ` (killed by signal ${code - 128}?)` : ''}: ${text}`};
-    if (result.message && result.outcome !== 'exit_nonzero') note(`paraplan: ${result.message}`);
-    return {...result, outputTail: tailOf(options.logPath, tailBytes)};
+    this.#idle.push(helper);
   }
 
-  #start(): Helper {
-    const h = new Helper(this.#baseEnv);
-    this.#all.add(h);
-    return h;
+  /** The request line, or undefined when a field holds a NUL byte (which the direct path reports itself). */
+  #request(options: ChildOptions): Buffer | undefined {
+    const argv = options.command.kind === 'argv' ? options.command.argv : ['/bin/sh', '-c', options.command.script];
+    const base = this.#baseEnv!;
+    const env = options.env;
+    const set: string[] = [];
+    for (const key in env) {
+      const value = env[key];
+      if (value !== undefined && base[key] !== value) set.push(key, value);
+    }
+    const unset: string[] = [];
+    for (const key of this.#baseKeys) if (env[key] === undefined) unset.push(key);
+    const fields = [options.cwd, String(argv.length), ...argv, String(set.length / 2), ...set, ...unset];
+    for (const f of fields) if (f.includes('\0')) return undefined;
+    for (let i = 0; i < set.length; i += 2) if (set[i] === '' || set[i]!.includes('=')) return undefined;
+    const body = fields.join('\0');
+    const length = Buffer.byteLength(body);
+    return Buffer.from(`${length}\n${body}`);
   }
 
-  /** Whether the program would be found, as execvp looks for it; cached per PATH. */
-  #executable(file: string, cwd: string, path: string): boolean {
-    const key = file.includes('/') ? `${cwd}\0${file}` : `${path}\0${file}`;
-    const hit = this.#found.get(key);
-    if (hit !== undefined) return hit;
-    const candidates = file.includes('/') ? [isAbsolute(file) ? file : join(cwd, file)] : path.split(delimiter).filter(Boolean).map((d) => join(d, file));
-    let found = false;
-    for (const c of candidates) {
+  /** The perl program on the base PATH; null when there is none. */
+  #findPerl(): string | null {
+    if (this.#perl !== undefined) return this.#perl;
+    this.#perl = null;
+    for (const dir of (this.#baseEnv?.['PATH'] ?? '').split(delimiter)) {
+      if (!dir) continue;
+      const candidate = join(dir, 'perl');
       try {
-        accessSync(c, constants.X_OK);
-        if (statSync(c).isFile()) {
-          found = true;
-          break;
-        }
+        accessSync(candidate, fsConstants.X_OK);
+        this.#perl = candidate;
+        break;
       } catch {
         // next
       }
     }
-    // Only hits are cached for relative paths: a task may create the program it runs next.
-    if (found || !file.includes('/')) this.#found.set(key, found);
-    return found;
+    return this.#perl;
   }
 }
 
-/** The shell loop: run each line, answer with its exit status. */
-const LOOP = 'while IFS= read -r __pp; do eval "$__pp"; echo "$?"; done';
+/** What a helper reports about the job it runs. */
+interface JobSink {
+  pid(pid: number): void;
+  output(chunk: Buffer): void;
+  failed(what: string, errno: number): void;
+  exited(status: number, left: boolean): void;
+  /** The helper itself went away. */
+  lost(): void;
+}
 
-class Helper {
-  readonly #proc: ChildProcess;
-  readonly pid: number;
-  #waiting: ((code: number | null) => void) | undefined;
-  #buffer = '';
-  #dead = false;
+/** One command run by a helper: its timers, its log, its result. */
+class HelperJob implements JobSink {
+  readonly #owner: ShellHelpers;
+  readonly #helper: Helper;
+  readonly #o: ChildOptions;
+  readonly #resolve: (r: ChildResult) => void;
+  readonly #log: LogSink;
+  readonly #started = performance.now();
+  readonly #graceMs: number;
+  #pid: number | undefined;
+  #termination: TerminationReason | undefined;
+  #forced = false;
+  #timeout: NodeJS.Timeout | undefined;
+  #killTimer: NodeJS.Timeout | undefined;
+  #done = false;
 
-  constructor(env: Readonly<Record<string, string | undefined>>) {
-    this.#proc = spawn('/bin/sh', ['-c', LOOP], {detached: true, stdio: ['pipe', 'pipe', 'ignore'], env: env as NodeJS.ProcessEnv});
-    if (this.#proc.pid === undefined) throw new Error('Internal error: /bin/sh could not be started for a shell helper');
-    this.pid = this.#proc.pid;
-    this.#proc.stdout!.setEncoding('utf8');
-    this.#proc.stdout!.on('data', (d: string) => {
-      this.#buffer += d;
-      const nl = this.#buffer.indexOf('\n');
-      if (nl < 0) return;
-      const code = Number(this.#buffer.slice(0, nl));
-      this.#buffer = this.#buffer.slice(nl + 1);
-      const w = this.#waiting;
-      this.#waiting = undefined;
-      w?.(Number.isInteger(code) ? code : null);
-    });
-    this.#proc.once('exit', () => {
-      this.#dead = true;
-      const w = this.#waiting;
-      this.#waiting = undefined;
-      w?.(null);
-    });
-    this.#proc.stdin!.on('error', () => {});
-    // Idle helpers must not keep the process alive.
-    this.#idle(true);
+  constructor(owner: ShellHelpers, helper: Helper, options: ChildOptions, resolve: (r: ChildResult) => void) {
+    this.#owner = owner;
+    this.#helper = helper;
+    this.#o = options;
+    this.#resolve = resolve;
+    this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.#log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES);
   }
 
-  #idle(idle: boolean): void {
-    const method = idle ? 'unref' : 'ref';
+  start(payload: Buffer): void {
+    if (this.#o.header) this.#log.note(this.#o.header);
+    this.#o.signal.addEventListener('abort', this, {once: true});
+    if (this.#o.timeoutMs !== undefined && this.#o.timeoutMs > 0) this.#timeout = setTimeout(() => this.#terminate('timed-out'), this.#o.timeoutMs);
+    this.#helper.run(payload, this);
+  }
+
+  /** The abort signal fired (EventListener object: no closure per job). */
+  handleEvent(): void {
+    this.#terminate('cancelled');
+  }
+
+  #terminate(reason: TerminationReason): void {
+    if (this.#termination || this.#done) return;
+    this.#termination = reason;
+    // Before the pid is known, the kill happens as soon as it is.
+    if (this.#pid !== undefined) this.#kill();
+  }
+
+  #kill(): void {
+    const pid = this.#pid!;
+    killGroup(pid, 'SIGTERM');
+    this.#killTimer = setTimeout(() => {
+      this.#forced = true;
+      killGroup(pid, 'SIGKILL');
+    }, this.#graceMs);
+    this.#killTimer.unref();
+  }
+
+  pid(pid: number): void {
+    this.#pid = pid;
+    if (this.#termination) this.#kill();
+    this.#o.onSpawn?.(pid);
+  }
+
+  output(chunk: Buffer): void {
+    this.#log.write(chunk);
+  }
+
+  failed(what: string, errno: number): void {
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const text = commandText(this.#o.command);
+    let problem: string;
+    if (what === 'cwd') problem = code === 'ENOTDIR' ? `the working folder ${this.#o.cwd} is not a folder` : code === 'ENOENT' ? `the working folder ${this.#o.cwd} does not exist` : `the working folder ${this.#o.cwd} cannot be entered (${code})`;
+    else if (what === 'exec') {
+      const argv0 = this.#o.command.kind === 'argv' ? this.#o.command.argv[0]! : '/bin/sh';
+      problem = spawnErrorText(Object.assign(new Error(code), {code}), argv0);
+    } else problem = `Command could not be started (${what} failed: ${code})`;
+    const message = `${problem}: ${text}`;
+    this.#log.note(`paraplan: ${message}`);
+    this.#finish({outcome: 'spawn_error', exitCode: null, durationMs: this.#elapsed(), outputTail: '', message});
+  }
+
+  exited(status: number, left: boolean): void {
+    const pid = this.#pid;
+    // What the command left in its group got SIGTERM from the helper; SIGKILL follows after the grace period.
+    if (left && pid !== undefined) setTimeout(() => killGroup(pid, 'SIGKILL'), this.#graceMs).unref();
+    const signalNumber = status & 0x7f;
+    const result = exitResult({
+      code: signalNumber ? null : status >> 8,
+      signal: signalNumber ? (SIGNAL_NAMES.get(signalNumber) ?? `signal ${signalNumber}`) : null,
+      pid,
+      durationMs: this.#elapsed(),
+      termination: this.#termination,
+      forced: this.#forced,
+      text: commandText(this.#o.command),
+      ...(this.#o.timeoutMs !== undefined ? {timeoutMs: this.#o.timeoutMs} : {}),
+      killGraceMs: this.#graceMs,
+    });
+    if (result.message && result.outcome !== 'exit_nonzero') this.#log.note(`paraplan: ${result.message}`);
+    this.#finish(result);
+  }
+
+  lost(): void {
+    const text = commandText(this.#o.command);
+    if (this.#termination) {
+      // Killed on purpose; the helper went too (it was in the way of nothing, but the outcome stands).
+      const result = exitResult({code: null, signal: null, pid: this.#pid, durationMs: this.#elapsed(), termination: this.#termination, forced: this.#forced, text, ...(this.#o.timeoutMs !== undefined ? {timeoutMs: this.#o.timeoutMs} : {}), killGraceMs: this.#graceMs});
+      this.#log.note(`paraplan: ${result.message!}`);
+      this.#finish(result);
+      return;
+    }
+    const message = `the spawn helper stopped unexpectedly while running: ${text}`;
+    this.#log.note(`paraplan: ${message}`);
+    this.#finish({outcome: 'spawn_error', exitCode: null, ...(this.#pid !== undefined ? {pid: this.#pid} : {}), durationMs: this.#elapsed(), outputTail: '', message});
+  }
+
+  #elapsed(): number {
+    return performance.now() - this.#started;
+  }
+
+  #finish(result: ChildResult): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timeout);
+    // The group may keep the kill timer: cancel it only when nothing of the tree can be left.
+    if (!this.#termination) clearTimeout(this.#killTimer);
+    this.#o.signal.removeEventListener('abort', this);
+    this.#log.close();
+    this.#owner.release(this.#helper);
+    const tail = this.#log.tail();
+    this.#resolve(tail === '' ? result : {...result, outputTail: tail});
+  }
+}
+
+/** A long-lived perl process that runs one command at a time (see HELPER_SCRIPT). */
+class Helper {
+  readonly #proc: ChildProcess;
+  #job: JobSink | undefined;
+  #pending: Buffer | undefined;
+  /** Output bytes still to come of the current `O` message. */
+  #need = 0;
+  dead = false;
+
+  constructor(perl: string, env: Readonly<Record<string, string | undefined>>) {
+    // Its own process group: a Ctrl-C at the terminal goes to paraplan, which cancels gracefully.
+    this.#proc = spawn(perl, ['-e', HELPER_SCRIPT], {detached: true, stdio: ['pipe', 'pipe', 'ignore'], env: env as NodeJS.ProcessEnv});
+    this.#proc.stdout!.on('data', (d: Buffer) => this.#data(d));
+    this.#proc.once('exit', () => this.#gone());
+    this.#proc.once('error', () => this.#gone());
+    this.#proc.stdin!.on('error', () => this.#gone());
+    // Idle helpers must not keep the process alive.
+    this.#ref(false);
+  }
+
+  #gone(): void {
+    if (this.dead) return;
+    this.dead = true;
+    const job = this.#job;
+    this.#job = undefined;
+    job?.lost();
+  }
+
+  #ref(on: boolean): void {
+    const method = on ? 'ref' : 'unref';
     this.#proc[method]();
     for (const s of [this.#proc.stdout, this.#proc.stdin] as unknown as {_handle?: {ref?: () => void; unref?: () => void}}[]) s._handle?.[method]?.();
   }
 
-  run(line: string): Promise<number | null> {
-    if (this.#dead) return Promise.resolve(null);
-    this.#idle(false);
-    return new Promise((resolve) => {
-      this.#waiting = (code) => {
-        this.#idle(true);
-        resolve(code);
-      };
-      this.#proc.stdin!.write(`${line}\n`);
-    });
+  run(payload: Buffer, job: JobSink): void {
+    if (this.dead) {
+      job.lost();
+      return;
+    }
+    this.#job = job;
+    this.#ref(true);
+    this.#proc.stdin!.write(payload);
+  }
+
+  #data(chunk: Buffer): void {
+    const buf = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    this.#pending = undefined;
+    let i = 0;
+    while (i < buf.length) {
+      if (this.#need > 0) {
+        const n = Math.min(this.#need, buf.length - i);
+        this.#job?.output(buf.subarray(i, i + n));
+        this.#need -= n;
+        i += n;
+        continue;
+      }
+      const nl = buf.indexOf(10, i);
+      if (nl < 0) break;
+      const line = buf.toString('latin1', i, nl);
+      i = nl + 1;
+      this.#message(line);
+    }
+    if (i < buf.length) this.#pending = Buffer.from(buf.subarray(i));
+  }
+
+  #message(line: string): void {
+    const job = this.#job;
+    const [kind, a = '', b = ''] = line.split(' ');
+    switch (kind) {
+      case 'O':
+        this.#need = Number(a);
+        return;
+      case 'P':
+        job?.pid(Number(a));
+        return;
+      case 'F':
+        this.#idle();
+        job?.failed(a, Number(b));
+        return;
+      case 'X':
+        this.#idle();
+        job?.exited(Number(a), b === '1');
+        return;
+      default:
+        throw new Error(`Internal error: the spawn helper said ${JSON.stringify(line)}`);
+    }
+  }
+
+  #idle(): void {
+    this.#job = undefined;
+    this.#ref(false);
   }
 
   stop(): void {
-    if (this.#dead) return;
+    if (this.dead) return;
+    this.dead = true;
     this.#proc.stdin!.end();
-    killGroup(this.pid, 'SIGKILL');
-  }
-}
-
-/** A single-quoted shell word: the shell takes it literally. */
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-function tailOf(path: string, bytes: number): string {
-  try {
-    const size = statSync(path).size;
-    const fd = openSync(path, 'r');
-    try {
-      const n = Math.min(size, bytes);
-      const buf = Buffer.alloc(n);
-      readSync(fd, buf, 0, n, size - n);
-      const text = buf.toString('utf8');
-      return text.startsWith('\uFFFD') ? text.slice(1) : text;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
   }
 }

@@ -1,6 +1,6 @@
 import type {Diagnostic, Plan, Task} from '../model/index.js';
 import {runChild, type ChildOptions} from './child-process.js';
-import type {ShellHelpers} from './shell-helpers.js';
+import {ShellHelpers} from './shell-helpers.js';
 import type {ExecutionRequest, ExecutionResult, Executor} from './executor.js';
 
 export interface ShellExecutorOptions {
@@ -8,8 +8,12 @@ export interface ShellExecutorOptions {
   readonly killGraceMs?: number;
   /** Cap of an attempt's log file. @default 10 MB */
   readonly maxLogBytes?: number;
-  /** Start commands through long-lived shell helpers (faster for many short commands); see `ShellHelpers`. */
-  readonly helpers?: ShellHelpers;
+  /**
+   * How commands are started: through long-lived spawn helpers (the default; several times faster for short
+   * commands, see `ShellHelpers`), or `false` for Node's `spawn` of each command. Without perl on PATH, commands
+   * are spawned directly whatever this says.
+   */
+  readonly helpers?: ShellHelpers | false;
 }
 
 /**
@@ -17,6 +21,7 @@ export interface ShellExecutorOptions {
  * runs in its own process group; a timeout or a cancel terminates the whole group (SIGTERM, then SIGKILL).
  */
 export function shellExecutor(options: ShellExecutorOptions = {}): Executor {
+  const helpers = options.helpers === false ? undefined : (options.helpers ?? new ShellHelpers());
   return {
     kind: 'shell',
     async preflight(tasks: readonly Task[], _plan: Plan): Promise<Diagnostic[]> {
@@ -44,7 +49,7 @@ export function shellExecutor(options: ShellExecutorOptions = {}): Executor {
         ...(options.maxLogBytes !== undefined ? {maxLogBytes: options.maxLogBytes} : {}),
         ...(request.onSpawn ? {onSpawn: request.onSpawn} : {}),
       };
-      const r = (options.helpers ? await options.helpers.run(child) : undefined) ?? (await runChild(child));
+      const r = (await helpers?.run(child)) ?? (await runChild(child));
       return {
         outcome: r.outcome,
         exitCode: r.exitCode,

@@ -230,9 +230,12 @@ async function execute(c: ExecuteContext): Promise<number> {
   if (!options.json) io.out(await summaryText(summary, store, c));
   let code = summary.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
   const finishedRun = await store.getRun(summary.run);
-  if (finishedRun) {
+  // The saved report (what `plan --format md` links to) is written for runs of ordinary size; for huge runs it
+  // costs more time and memory than the orchestration itself, and `paraplan report` builds it on demand.
+  const saveReport = finishedRun !== undefined && finishedRun.taskCount <= AUTO_REPORT_MAX_TASKS;
+  if (finishedRun && (saveReport || options.acceptanceDir !== undefined)) {
     const {saveRunReport, writeAcceptanceRecords} = await import('./report.js');
-    await saveRunReport(store, finishedRun, c.stateDir, io);
+    if (saveReport) await saveRunReport(store, finishedRun, c.stateDir, io);
     if (options.acceptanceDir !== undefined) {
       const files = await writeAcceptanceRecords(store, finishedRun, options.acceptanceDir, {stateDir: c.stateDir, io});
       io.err(`wrote ${files.length} acceptance records to ${options.acceptanceDir}\n`);
@@ -241,6 +244,9 @@ async function execute(c: ExecuteContext): Promise<number> {
   if (options.merge !== undefined) code = Math.max(code, await mergeAfterRun(summary, options.merge, c));
   return code;
 }
+
+/** Runs with more tasks than this get no automatic report (see above). */
+const AUTO_REPORT_MAX_TASKS = 2000;
 
 /** `run --merge BRANCH`: what `paraplan merge RUN --into BRANCH` does, when any task succeeded. Returns its exit code. */
 async function mergeAfterRun(summary: RunSummary, into: string, c: ExecuteContext): Promise<number> {
