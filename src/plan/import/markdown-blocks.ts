@@ -21,6 +21,7 @@ export type Block =
   | {readonly type: 'list'; readonly ordered: boolean; readonly items: readonly ListItem[]; readonly pos: BlockPos}
   | {readonly type: 'table'; readonly rows: readonly (readonly SourceLine[])[]; readonly pos: BlockPos}
   | {readonly type: 'quote'; readonly children: readonly Block[]; readonly pos: BlockPos}
+  | {readonly type: 'frontmatter'; readonly value: string; readonly pos: BlockPos}
   | {readonly type: 'other'; readonly pos: BlockPos};
 
 /** A line (or a table cell) of source text with its position. */
@@ -33,6 +34,8 @@ export interface SourceLine {
 export interface ListItem {
   /** `true` for `[x]`, `false` for `[ ]`, `null` when not a checkbox. */
   readonly checked: boolean | null;
+  /** The number of an ordered list's item ("3." → 3); absent in bullet lists. */
+  readonly number?: number;
   readonly children: readonly Block[];
   readonly pos: BlockPos;
 }
@@ -44,13 +47,116 @@ export const REMARK_MAX_CHARS = 400_000;
  * Parses a Markdown document into blocks: with remark (GFM) for documents of ordinary size, with a small
  * CommonMark-subset scanner for huge ones (the importer must stay fast on hostile input).
  */
-export function parseBlocks(text: string, engine: 'auto' | 'remark' | 'scanner' = 'auto'): Block[] {
+export function parseBlocks(source: string, engine: 'auto' | 'remark' | 'scanner' = 'auto'): Block[] {
+  const {text, front} = prepare(source);
   const use = engine === 'auto' ? (text.length > REMARK_MAX_CHARS ? 'scanner' : 'remark') : engine;
-  if (use === 'scanner') return scanBlocks(toLines(text), 0);
+  if (use === 'scanner') return [...front, ...outlines(scanBlocks(toLines(text), 0))];
   const tree = unified().use(remarkParse).use(remarkGfm).parse(text) as unknown as MdNode;
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  return fromMdast(tree.children ?? [], text, lineStarts);
+  return [...front, ...outlines(fromMdast(tree.children ?? [], text, lineStarts))];
+}
+
+const OUTLINE_LINE = /^\d+(?:\.\d+)+\.?\s+\S/;
+
+/**
+ * Outline numbering that Markdown reads as one paragraph ("1.1 Inventory" under "1. Preparation" is no
+ * list marker): a paragraph with two or more such lines becomes a list with one item per numbered line.
+ */
+function outlines(blocks: readonly Block[]): Block[] {
+  const out: Block[] = [];
+  for (const b of blocks) {
+    if (b.type === 'list') {
+      out.push({...b, items: b.items.map((i) => ({...i, children: outlines(i.children)}))});
+      continue;
+    }
+    if (b.type === 'quote') {
+      out.push({...b, children: outlines(b.children)});
+      continue;
+    }
+    if (b.type !== 'paragraph' || b.lines.filter((l) => OUTLINE_LINE.test(l.text)).length < 2) {
+      out.push(b);
+      continue;
+    }
+    const firstOutline = b.lines.findIndex((l) => OUTLINE_LINE.test(l.text));
+    const lead = b.lines.slice(0, firstOutline);
+    if (lead.length > 0) out.push({type: 'paragraph', lines: lead, pos: {...b.pos, endLine: lead[lead.length - 1]!.line}});
+    const items: ListItem[] = [];
+    let current: SourceLine[] = [];
+    const flush = (): void => {
+      if (current.length === 0) return;
+      const first = current[0]!;
+      const pos = {line: first.line, column: first.column, endLine: current[current.length - 1]!.line};
+      items.push({checked: null, children: [{type: 'paragraph', lines: current, pos}], pos});
+      current = [];
+    };
+    for (const l of b.lines.slice(firstOutline)) {
+      if (OUTLINE_LINE.test(l.text)) flush();
+      current.push(l);
+    }
+    flush();
+    out.push({type: 'list', ordered: false, items, pos: {line: items[0]!.pos.line, column: items[0]!.pos.column, endLine: b.pos.endLine}});
+  }
+  return out;
+}
+
+const DETAILS_OPEN = /^\s{0,3}<details\b[^>]*>\s*(?:<summary\b[^>]*>(.*?)<\/summary>\s*)?$/i;
+const SUMMARY = /^\s{0,3}<summary\b[^>]*>(.*?)<\/summary>\s*$/i;
+const DETAILS_CLOSE = /^\s{0,3}<\/details>\s*$/i;
+
+/**
+ * Rewrites what Markdown parsers do not see as structure, keeping every line where it was: YAML front
+ * matter becomes a block of its own, and HTML toggles (`<details><summary>Title</summary>`, as Notion and
+ * GitHub write them) become headings one level below the section they are in.
+ */
+function prepare(source: string): {text: string; front: Block[]} {
+  const lines = source.split('\n');
+  const front: Block[] = [];
+  const first = lines[0]?.replace(/^\uFEFF/, '').replace(/\r$/, '');
+  if (first === '---') {
+    const end = lines.findIndex((l, k) => k > 0 && k < 500 && /^(?:---|\.\.\.)\s*$/.test(l.replace(/\r$/, '')));
+    if (end > 0 && lines.slice(1, end).some((l) => /^[\w-]+\s*:/.test(l))) {
+      front.push({type: 'frontmatter', value: lines.slice(1, end).map((l) => l.replace(/\r$/, '')).join('\n'), pos: {line: 1, column: 1, endLine: end + 1}});
+      for (let k = 0; k <= end; k++) lines[k] = '';
+    }
+  }
+  if (!/<details\b|<summary\b/i.test(source)) return {text: front.length > 0 ? lines.join('\n') : source, front};
+  let fence: string | undefined;
+  let depth = 0;
+  let open = 0;
+  for (let k = 0; k < lines.length; k++) {
+    const l = lines[k]!.replace(/\r$/, '');
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(l);
+    if (f) {
+      if (fence === undefined) fence = f[1]![0]!.repeat(f[1]!.length);
+      else if (l.trim().startsWith(fence)) fence = undefined;
+      continue;
+    }
+    if (fence !== undefined) continue;
+    const atx = /^\s{0,3}(#{1,6})\s/.exec(l);
+    if (atx) {
+      depth = atx[1]!.length;
+      open = 0;
+      continue;
+    }
+    const heading = (title: string): string => `${'#'.repeat(Math.min(6, depth + open))} ${title.replace(/<\/?[a-z][^>]*>/gi, '').trim()}`;
+    const d = DETAILS_OPEN.exec(l);
+    if (d) {
+      open++;
+      lines[k] = d[1] !== undefined && d[1].trim() !== '' ? heading(d[1]) : '';
+      continue;
+    }
+    const sm = SUMMARY.exec(l);
+    if (sm && open > 0) {
+      lines[k] = sm[1]!.trim() === '' ? '' : heading(sm[1]!);
+      continue;
+    }
+    if (DETAILS_CLOSE.test(l)) {
+      open = Math.max(0, open - 1);
+      lines[k] = '';
+    }
+  }
+  return {text: lines.join('\n'), front};
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -65,6 +171,7 @@ interface MdNode {
   type: string;
   depth?: number;
   ordered?: boolean | null;
+  start?: number | null;
   checked?: boolean | null;
   lang?: string | null;
   value?: string;
@@ -102,7 +209,12 @@ function fromMdast(nodes: readonly MdNode[], text: string, lineStarts: readonly 
         out.push({
           type: 'list',
           ordered: node.ordered === true,
-          items: (node.children ?? []).map((item) => ({checked: item.checked ?? null, children: fromMdast(item.children ?? [], text, lineStarts), pos: posOf(item)})),
+          items: (node.children ?? []).map((item, k) => ({
+            checked: item.checked ?? null,
+            ...(node.ordered === true ? {number: (node.start ?? 1) + k} : {}),
+            children: fromMdast(item.children ?? [], text, lineStarts),
+            pos: posOf(item),
+          })),
           pos,
         });
         break;
@@ -282,7 +394,7 @@ function scanBlocks(lines: readonly Line[], _depth: number): Block[] {
           break;
         }
         while (body.length > 1 && blank(body[body.length - 1]!.text)) body.pop();
-        items.push({checked, children: scanBlocks(body, _depth + 1), pos: pos(first, body[body.length - 1]!.line)});
+        items.push({checked, ...(ordered ? {number: Number(b[2]!.slice(0, -1))} : {}), children: scanBlocks(body, _depth + 1), pos: pos(first, body[body.length - 1]!.line)});
         j = k;
         if (j < lines.length && blank(lines[j - 1]?.text ?? 'x') && !BULLET.test(lines[j]!.text)) break;
       }

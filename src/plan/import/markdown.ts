@@ -89,8 +89,14 @@ const TASK_HEAD = new RegExp(
 );
 const TOTAL_NOUN = /tasks|stories|waves|batches|phases|stages|sessions|streams|sprints|milestones|tracks|epics|taken|aufgaben|t[aâ]ches|tareas/i;
 const MODE_PARALLEL =
-  /\b(parallel|parallelizable|parallelisable|concurrent(?:ly)?|independent(?:ly)?|simultaneous(?:ly)?|in parallel|gleichzeitig|parallel uitvoerbaar|en parallele|paralelo|paralelas?)\b|\[P\]|并行|同时/iu;
-const MODE_SEQUENTIAL = /\b(sequential(?:ly)?|serial(?:ly)?|in order|one after (?:the )?other|one at a time|sequentieel|na elkaar|sequenziell|nacheinander|sequentiel|secuencial)\b|串行|依次|顺序执行/iu;
+  /\b(parallel|parallelizable|parallelisable|concurrent(?:ly)?|independent(?:ly)?|simultaneous(?:ly)?|in parallel|gleichzeitig|parallel uitvoerbaar|en parallele|parallele?s?|paralelo|paralelos|paralelas?)\b|\[p\]|并行|同时/iu;
+const MODE_SEQUENTIAL =
+  /\b(sequential(?:ly)?|serial(?:ly)?|in order|one after (?:the )?other|one at a time|sequentieel|na elkaar|sequenziell|nacheinander|sequentiel(?:le)?s?|secuencial(?:es)?|secuencialmente|sequencial|uno tras otro|l'une apres l'autre)\b|串行|依次|顺序执行/iu;
+// "This one depends on task 3.", "It can only start after T2 and T4 are merged.", "Blocked by #12."
+const BODY_DEP = /\b(depends on|depend on|requires|is blocked by|blocked by|waits for|must wait for|after|once)\s+((?:(?:tasks?|steps?|stories|story|issues?|#)\s*)?[\p{L}\p{N}#][^.;:!?()]{0,60}?)(?=\s+(?:is|are|has|have)\b|[.;:!?()]|$)/giu;
+const DONE_TAIL = /\s+(?:is|are|has been|have been)?\s*(?:complete|completed|done|finished|merged|ready|shipped|deployed)\b.*$/i;
+const GROUP_CHAIN = /\beach\s+(\p{L}+)\b[^.]*\b(?:previous|prior|preceding|earlier|last)\b|\b(\p{L}+)\s+(?:run|are run|execute|are executed|go|are done|happen)\s+(?:sequentially|in order|one after (?:the )?other|in sequence)\b/iu;
+
 const LABEL_LINE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(?<label>[^*_\n]{1,60}?)(?:\*\*|__)\s*[:：]?\s*(?<value>.*)$/u;
 const LABEL_INSIDE = /^\s*(?:\*\*|__)(?<label>[^*_\n]{1,60}?)[:：]\s*(?:\*\*|__)\s*(?<value>.*)$/u;
 const PLAIN_LABEL = /^\s*(?<label>[\p{L}][\p{L} ._/'-]{0,40}?|依赖|前置|优先级|负责人|预计时间|状态)\s*[:：]\s*(?<value>.*)$/u;
@@ -100,6 +106,8 @@ interface ParsedHead {
   readonly title: string;
   readonly byWord: boolean;
   readonly numeric: boolean;
+  /** Other names the document may use for the task ("Step 2"). */
+  readonly aliases?: readonly string[];
 }
 
 interface GroupHead {
@@ -108,6 +116,8 @@ interface GroupHead {
   readonly id: string;
   readonly title: string;
   readonly aliases: string[];
+  /** The title after the group word and number ("Add a limiter" in "Step 1: Add a limiter"). */
+  readonly rest?: string;
 }
 
 interface Pending {
@@ -138,6 +148,10 @@ class MarkdownReader {
   readonly #fallbackLists: {block: Extract<Block, {type: 'list'}>; file: string; section: Section}[] = [];
   readonly #groupsBefore: {group: DraftGroup; text: string; location: Location; quote: string}[] = [];
   readonly #totals: {count: number; noun: string; location: Location; quote: string}[] = [];
+  /** Sentences in a task's text that name what it waits for ("This one depends on task 3."). */
+  readonly #bodyDeps: {task: DraftTask; phrase: string; location: Location; quote: string; strong: boolean}[] = [];
+  /** "Each wave starts when the previous wave is merged": groups of one kind run in document order. */
+  readonly #chains: {kind: string; location: Location; quote: string}[] = [];
 
   constructor(draft: PlanDraft, options: MarkdownOptions) {
     this.#draft = draft;
@@ -152,7 +166,9 @@ class MarkdownReader {
       this.#draft.error('markdown-parse', `could not read ${input.file} as Markdown: ${String(e)}`, {file: input.file, line: 1, column: 1});
       return;
     }
-    const root = sectionTree(input.file, blocks);
+    const front = blocks.find((b): b is Extract<Block, {type: 'frontmatter'}> => b.type === 'frontmatter');
+    if (front && isMain) this.#frontMatter(front, input.file);
+    const root = sectionTree(input.file, blocks.filter((b) => b.type !== 'frontmatter'));
     let top = root;
     const h1s = root.children.filter((s) => s.depth === 1);
     if (isMain && h1s.length === 1 && root.body.every((b) => b.type !== 'list' && b.type !== 'table')) {
@@ -166,6 +182,24 @@ class MarkdownReader {
     }
     this.#scanTotals(top);
     this.#walk(top, undefined, false, !isMain);
+  }
+
+  /** YAML front matter: the plan's name and description; keys paraplan does not use are noted, not lost. */
+  #frontMatter(block: Extract<Block, {type: 'frontmatter'}>, file: string): void {
+    let data: unknown;
+    try {
+      data = parseYaml(block.value, {maxAliasCount: 50});
+    } catch (e) {
+      this.#draft.warn('front-matter', `could not read the front matter as YAML (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); it is ignored`, {file, line: 1, column: 1});
+      return;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+    const o = data as Record<string, unknown>;
+    const name = o['title'] ?? o['name'];
+    if (typeof name === 'string' && name.trim() !== '') this.#draft.name ??= name.trim();
+    const description = o['description'] ?? o['summary'];
+    if (typeof description === 'string' && description.trim() !== '') this.#draft.description ??= description.trim();
+    this.#draft.infer('other', `front matter read (${Object.keys(o).join(', ')})`, {file, line: 1, column: 1});
   }
 
   /** Reads one section: its body, then its sub-sections. */
@@ -203,13 +237,21 @@ class MarkdownReader {
       this.#headingTask(section, head, group);
       return;
     }
+    // "## Step 3: Add middleware": a step is a unit of work, so a numbered step with no tasks of its own
+    // (no task headings, no items with ids) is a task; its checklist is its instructions.
+    if (gh?.kind === 'step' && gh.num !== undefined && !hasTaskChildren && !hasIdItems(section)) {
+      this.#headingTask(section, {id: this.#draft.slugId(gh.id, gh.id), title: gh.rest || h.title, byWord: false, numeric: false, aliases: gh.aliases}, group);
+      return;
+    }
     if (gh && (hasTaskChildren || hasTaskLists(section) || fields === 0 || gh.num !== undefined) && !(fields > 0 && !hasTaskChildren && !hasTaskLists(section))) {
       const g = this.#group(section, gh);
       this.#walk(section, g, inTaskList, false);
       return;
     }
     if (fields > 0 && !hasTaskChildren && (group !== undefined || inTaskList || section.depth >= 2)) {
-      this.#headingTask(section, head ?? {title: h.title, byWord: false, numeric: false}, group);
+      // "## Phase 2: Store buckets" with task fields: a task that keeps the name "Phase 2" for references.
+      const numbered = gh?.num !== undefined ? {id: this.#draft.slugId(gh.id, gh.id), title: gh.rest || h.title, byWord: false, numeric: false, aliases: gh.aliases} : undefined;
+      this.#headingTask(section, head ?? numbered ?? {title: h.title, byWord: false, numeric: false}, group);
       return;
     }
     if (hasTaskChildren && (section.depth >= 2 || fileLevelGroup)) {
@@ -354,7 +396,7 @@ class MarkdownReader {
         return;
       }
       case 'owner':
-        if (info) info.owner = text;
+        if (info) info.owner = text.replace(/(^|[\s,;])@(?=[\w.-])/g, '$1');
         return;
       case 'description':
         if (info) info.description = info.description ? `${info.description}\n${text}` : text;
@@ -391,7 +433,11 @@ class MarkdownReader {
       const item = list.items[k]!;
       const head = heads[k]!;
       const nested = item.children.filter((c): c is Extract<Block, {type: 'list'}> => c.type === 'list');
-      const gh = head.id === undefined ? parseGroupHead(head.title) : undefined;
+      let gh = head.id === undefined ? parseGroupHead(head.title) : undefined;
+      // "1. Preparation" over "1.1 Inventory", "1.2 Freeze": an item whose sub-items carry ids groups them.
+      if (!gh && head.id === undefined && head.title !== '' && item.checked === null && nested.some((n) => n.items.length > 0 && n.items.every((i) => parseItemHead(i).id !== undefined))) {
+        gh = {kind: 'group', id: this.#draft.slugId(head.title, 'group').toLowerCase(), title: head.title, aliases: []};
+      }
       if (gh && nested.length > 0 && nested.some((n) => n.items.some((i) => looksLikeTaskItem(parseItemHead(i), i)))) {
         const g = this.#draft.addGroup({id: gh.id, title: gh.title, location: itemLoc(file, item), aliases: gh.aliases});
         this.#groupInfo.set(g, {deliverables: [], criteria: [], location: itemLoc(file, item)});
@@ -426,6 +472,8 @@ class MarkdownReader {
     const id = head.id !== undefined && isTaskId(head.id) ? head.id : this.#draft.slugId(head.title, `task-${location.line}`);
     const task = this.#draft.addTask({id, title: head.title || id, location, generatedId: head.id === undefined, ...(group ? {group: group.id} : {})});
     if (head.id !== undefined && !isTaskId(head.id)) task.extra['originalId'] = head.id;
+    // "2. **Implement the service** — depends on 1": an item's number names it.
+    if (head.id === undefined && item.number !== undefined) task.aliases.push(String(item.number), `step ${item.number}`, `task ${item.number}`);
     this.#draft.infer('task', `task ${task.id} ("${task.title}") from a list item`, location, task.id);
     if (item.checked !== null) this.#setDone(task, item.checked, location, item.checked ? '[x]' : '[ ]');
     else if (head.done !== undefined) this.#setDone(task, head.done, location, head.doneText ?? '');
@@ -454,6 +502,7 @@ class MarkdownReader {
     const task = this.#draft.addTask({id, title: parsed.title || id, location: h.location, generatedId: head.id === undefined, ...(group ? {group: group.id} : {})});
     if (head.id !== undefined && !isTaskId(head.id)) task.extra['originalId'] = head.id;
     if (head.byWord) task.aliases.push(`task ${head.id ?? ''}`);
+    task.aliases.push(...(head.aliases ?? []));
     this.#draft.infer('task', `task ${task.id} ("${task.title}") from a heading`, h.location, task.id);
     if (h.doneMark) this.#setDone(task, true, h.location, '✅');
     for (const [field, value] of parsed.inline) this.#applyTaskField(task, field, field, value, h.location);
@@ -498,7 +547,11 @@ class MarkdownReader {
           }
         } else if (pending && pending.field !== 'unknown') {
           this.#applyTaskField(task, pending.field, pending.label, l.text, location);
-        } else description.push(plain(repairMojibake(l.text)));
+        } else {
+          const text = plain(repairMojibake(l.text));
+          description.push(text);
+          for (const m of text.matchAll(BODY_DEP)) this.#bodyDeps.push({task, phrase: m[2]!, location, quote: text, strong: !/^(after|once)$/i.test(m[1]!)});
+        }
       }
     };
     readLines(firstLines);
@@ -616,7 +669,8 @@ class MarkdownReader {
         return;
       }
       case 'owner':
-        task.owner = text;
+        // "@dana", "@alice, @bob": a mention names the person.
+        task.owner = text.replace(/(^|[\s,;])@(?=[\w.-])/g, '$1');
         task.fieldLocations.set('owner', location);
         return;
       case 'agent':
@@ -754,7 +808,8 @@ class MarkdownReader {
           task.extra[plain((header[k]?.text ?? `column ${k + 1}`))] = plain(value);
           return;
         }
-        if (field === 'needs' && isNoneWord(value)) return;
+        // An empty cell says nothing (an unassigned issue has no owner, not the owner "").
+        if (plain(value) === '' || (field === 'needs' && isNoneWord(value))) return;
         this.#applyTaskField(task, field, (header[k]?.text ?? `column ${k + 1}`), value, at);
       });
     }
@@ -766,6 +821,9 @@ class MarkdownReader {
     const visit = (s: Section): void => {
       const heading = s.heading ? [{text: s.heading.raw, line: s.heading.location.line, column: s.heading.location.column}] : [];
       for (const l of [...heading, ...s.body.flatMap((b) => (b.type === 'paragraph' ? b.lines : b.type === 'quote' ? b.children.flatMap((c) => (c.type === 'paragraph' ? c.lines : [])) : []))]) {
+        const chain = GROUP_CHAIN.exec(l.text);
+        const chainKind = chain ? groupWord((chain[1] ?? chain[2]!).replace(/s$/i, '')) ?? groupWord(chain[1] ?? chain[2]!) : undefined;
+        if (chain && chainKind) this.#chains.push({kind: chainKind, location: loc(s.file, l), quote: plain(l.text)});
         if (!/\d/.test(l.text) || !TOTAL_NOUN.test(l.text)) continue;
         const text = plain(repairMojibake(l.text));
         for (const m of text.matchAll(/(?<!\b(?:first|eerste|erste|premiers?|primer(?:os|as)?|next|volgende|nächsten|last|laatste|top|of|van|von)\s+)\b(\d{1,4})\s+((?:[\p{L}-]+,?\s+){0,3}?)(tasks|subtasks|stories|user stories|waves|batches|phases|stages|sessions|streams|work streams|workstreams|sprints|milestones|tracks|epics|taken|aufgaben|tâches|taches|tareas)\b/giu)) {
@@ -825,6 +883,9 @@ class MarkdownReader {
     this.#groupTableRows();
     this.#diagrams();
     this.#prose();
+    this.#readBodyDeps();
+    this.#groupChains();
+    this.#outlineParents();
     // Tasks still none: take the checklists and ordered lists of any section.
     if (draft.tasks.length === 0) {
       const seen = new Set<Block>();
@@ -841,6 +902,20 @@ class MarkdownReader {
           const head = parseItemHead(item);
           if (head.title !== '') this.#itemTask(item, head, file, g);
         }
+      }
+    } else {
+      // Say which checklists were left out, so nothing is dropped without a word.
+      const seen = new Set<Block>();
+      for (const {block, file, section} of this.#fallbackLists) {
+        if (seen.has(block)) continue;
+        seen.add(block);
+        const where = section.heading ? `under "${section.heading.title}"` : 'outside any task section';
+        draft.diagnostics.push({
+          severity: 'info',
+          code: 'list-not-tasks',
+          message: `a list of ${block.items.length} item(s) ${where} was not read as tasks (it is outside the plan's task sections); it is ignored`,
+          location: {file, line: block.pos.line, column: block.pos.column},
+        });
       }
     }
     this.#groupDetails();
@@ -1057,6 +1132,51 @@ class MarkdownReader {
     }
   }
 
+  /** Dependencies said in a task's prose: kept when every name in them is a task or group of the plan. */
+  #readBodyDeps(): void {
+    for (const d of this.#bodyDeps) {
+      const phrase = d.phrase.replace(DONE_TAIL, '').trim();
+      const names = this.#expandNames(phrase).filter((n) => !d.task.aliases.includes(n) && n !== d.task.id);
+      if (names.length > 0) {
+        for (const n of names) this.#edge(n, d.task.id, 'prose', d.location, d.quote);
+      } else if (d.strong && /\d|#/.test(phrase)) {
+        this.#draft.diagnostics.push({
+          severity: 'info',
+          code: 'prose-dependency-unread',
+          message: `task ${d.task.id}: the text "${d.quote}" seems to name a dependency ("${phrase}"), but it names no task or group of this plan; no dependency was added`,
+          location: d.location,
+        });
+      }
+    }
+  }
+
+  /** "Each wave starts when the previous one is merged": each group of that kind needs the one before it. */
+  #groupChains(): void {
+    for (const c of this.#chains) {
+      const groups = this.#draft.groups.filter((g) => g.id.startsWith(`${c.kind}-`) && g.tasks.length > 0);
+      for (let k = 1; k < groups.length; k++) {
+        const g = groups[k]!;
+        if (g.deps.length > 0) continue;
+        g.deps.push({text: groups[k - 1]!.id, kind: 'prose', location: c.location, quote: c.quote, exact: true});
+      }
+    }
+  }
+
+  /** Outline ids: "2.1" with "2.1.1" and "2.1.2" under it is done when they are, and they wait for what it waits for. */
+  #outlineParents(): void {
+    const tasks = this.#draft.tasks.filter((t) => /^\d+(?:\.\d+)+$/.test(t.id));
+    if (tasks.length < 3) return;
+    for (const parent of tasks) {
+      const children = tasks.filter((t) => t.id.startsWith(`${parent.id}.`) && !t.id.slice(parent.id.length + 1).includes('.') && t.location.file === parent.location.file);
+      if (children.length === 0) continue;
+      const inherited = parent.deps.filter((d) => !children.some((c) => c.id === d.text));
+      for (const c of children) for (const d of inherited) if (!c.deps.some((x) => x.text === d.text)) c.deps.push({...d, quote: `${d.quote} (inherited from ${parent.id})`});
+      for (const c of children) parent.deps.push({text: c.id, kind: 'explicit', location: c.location, quote: `${c.id} is a sub-task of ${parent.id}`, exact: true});
+      parent.extra['subtasks'] = children.map((c) => c.id);
+      this.#draft.infer('dependency', `task ${parent.id} has sub-tasks ${children.map((c) => c.id).join(', ')}: it waits for them, and they wait for what it waits for`, parent.location, parent.id);
+    }
+  }
+
   /** "T004-T007", "T001, T002", "Phase 1": the names a phrase stands for (empty when any part is unknown). */
   #expandNames(phrase: string): string[] {
     // "Setup (T001-T003)": the ids in parentheses say it best.
@@ -1268,8 +1388,11 @@ function parseTaskHead(title: string): ParsedHead | undefined {
 /** "Batch 0: Critical Path (SEQUENTIAL)", "Phase 3.2 — Tests", "Sprint 2", "阶段 1：基础", "Epic: Accounts". */
 function parseGroupHead(title: string): GroupHead | undefined {
   const t = cleanTitle(title).title;
-  let m = /^第\s*(\d+)\s*(阶段|批次|周|期)\s*[:：]?\s*(.*)$/u.exec(t);
-  if (m) return groupHead('phase', m[1], t, [m[0]]);
+  let m = /^第\s*(\d+|[一二三四五六七八九十]+)\s*(阶段|批次|周|期)\s*[:：]?\s*(.*)$/u.exec(t);
+  if (m) return groupHead('phase', cjkNumber(m[1]!), t, [m[0]]);
+  // "阶段一：准备", "批次 2": a CJK group word, then a number (in any script), no space needed.
+  m = /^(阶段|批次|里程碑|迭代)\s*(\d+|[一二三四五六七八九十]+)(?![\p{L}\p{N}])\s*[:：.、]?\s*(.*)$/u.exec(t);
+  if (m) return groupHead(groupWord(m[1]!)!, cjkNumber(m[2]!), t, [`${m[1]}${m[2]}`, `${m[1]} ${cjkNumber(m[2]!)}`]);
   m = /^(?<kw>\p{L}+(?:\s\p{L}+)?)\s*(?:#\s*)?(?<num>\d+(?:\.\d+)*[a-z]?|[A-Z]\d*|[IVX]+)?(?=$|[\s:：.)\-–—(])\s*[:：.)\-–—]?\s*(?<rest>.*)$/u.exec(t);
   if (!m) return undefined;
   let kw = m.groups!['kw']!;
@@ -1285,13 +1408,22 @@ function parseGroupHead(title: string): GroupHead | undefined {
   const rest = m.groups!['rest'] ?? '';
   if (num === undefined && rest === '' && !/[:：]/.test(t)) return undefined;
   if (num === undefined && !/^\s*[:：\-–—]/.test(t.slice(kw.length))) return undefined;
-  return groupHead(kind, num, t, num !== undefined ? [`${kw} ${num}`, `${kind} ${num}`] : []);
+  return {...groupHead(kind, num, t, num !== undefined ? [`${kw} ${num}`, `${kind} ${num}`] : []), rest: cleanTitle(rest).title};
+}
+
+/** "3" → "3", "十二" → "12": the small numbers Chinese plans write in headings. */
+function cjkNumber(text: string): string {
+  if (/^\d+$/.test(text)) return text;
+  const digit = (c: string | undefined): number => (c === undefined ? 0 : '一二三四五六七八九'.indexOf(c) + 1);
+  const [a, b] = text.split('十');
+  if (b === undefined) return String(digit(a));
+  return String((a === '' ? 1 : digit(a)) * 10 + digit(b || undefined));
 }
 
 function groupHead(kind: string, num: string | undefined, title: string, aliases: string[]): GroupHead {
   const slug = (s: string): string =>
     fold(s)
-      .replace(/\(.*?\)/g, '')
+      .replace(/\(.*?\)|（.*?）/g, '')
       .replace(/[^\p{L}\p{N}]+/gu, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 40)
@@ -1301,7 +1433,8 @@ function groupHead(kind: string, num: string | undefined, title: string, aliases
 }
 
 function modeOf(text: string): 'parallel' | 'sequential' | undefined {
-  const t = repairMojibake(text);
+  // Folded, so "séquentielle" and "en parallèle" read as their unaccented forms.
+  const t = fold(repairMojibake(text));
   if (/\b(not|no|niet|nicht|non)\s+(?:in\s+)?parallel/i.test(t)) return 'sequential';
   if (MODE_SEQUENTIAL.test(t)) return 'sequential';
   if (MODE_PARALLEL.test(t)) return 'parallel';
@@ -1323,6 +1456,13 @@ function containsTaskHeadings(section: Section): boolean {
     if (!parseGroupHead(h.title) && fieldScore(section.body) > 0 && sectionField(h.title) === undefined) return true;
   }
   return section.children.some(containsTaskHeadings);
+}
+
+/** True when a section's lists have items that start with an id ("- [ ] T001 ..."). */
+function hasIdItems(section: Section): boolean {
+  const visit = (blocks: readonly Block[]): boolean =>
+    blocks.some((b) => b.type === 'list' && b.items.some((i) => parseItemHead(i).id !== undefined || visit(i.children)));
+  return visit(section.body);
 }
 
 function hasTaskLists(section: Section): boolean {
@@ -1414,7 +1554,7 @@ function parseItemHead(item: ListItem): ItemHead {
     else tags.push(tag);
     return '';
   });
-  const hints = splitTitleHints(byBold ? rest : title);
+  const hints = splitTitleHints(byBold ? rest : title, byBold);
   if (byBold) rest = hints.title;
   else title = hints.title;
   const files = [...title.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]+\.[A-Za-z0-9]+|[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|java|kt|rb|md|yml|yaml|json|sql|sh|css|html))\b/g)].map((m) => m[1]!);
@@ -1434,9 +1574,16 @@ function parseItemHead(item: ListItem): ItemHead {
 }
 
 /** Hints written after a title: "(Day 1-2)", "(2h)", "(P1)", "(depends on T1, T2)", "— after T3", "@alice". */
-function splitTitleHints(text: string): {title: string; inline: [FieldName, string][]} {
+function splitTitleHints(text: string, restOnly = false): {title: string; inline: [FieldName, string][]} {
   const inline: [FieldName, string][] = [];
-  let title = text.replace(/[([](?<inner>[^()[\]]{1,80})[)\]]/g, (whole, inner: string) => {
+  // "W1-1 · Agent A — Extract tokenizer": separators after the id, then who does it.
+  let start = text.replace(/^[\s·•|:：\-–—]+/u, '');
+  const agent = /^(?:\[|\()?((?:agent|worker|subagent)\s+[\p{L}\p{N}_-]{1,20})(?:\]|\))?\s*(?:[—–:|·]|\s-)\s+(?=\S)/iu.exec(start);
+  if (agent) {
+    inline.push(['agent', agent[1]!]);
+    start = start.slice(agent[0].length);
+  }
+  let title = start.replace(/[([](?<inner>[^()[\]]{1,80})[)\]]/g, (whole, inner: string) => {
     const lab = /^\s*([\p{L} ]{2,30}?)\s*[:：]\s*(.+)$/u.exec(inner);
     const f = lab ? fieldOfLabel(lab[1]!) : undefined;
     if (lab && f) {
@@ -1473,7 +1620,40 @@ function splitTitleHints(text: string): {title: string; inline: [FieldName, stri
     inline.push(['owner', owner[1]!]);
     title = title.slice(0, owner.index);
   }
+  // Trailing segments that are fields: "— 5 pts", "— Estimate: 2d", ". Estimate: 4d", "; depends on 1".
+  for (;;) {
+    const seg = /(?:\s+[—–|]\s+|\s+-\s+|[.;]\s+)([^—–|;]+?)\s*[.;]?\s*$/u.exec(title);
+    const hint = seg ? segmentHint(seg[1]!) : undefined;
+    if (!seg || !hint) break;
+    inline.push(hint);
+    title = title.slice(0, seg.index);
+  }
+  if (restOnly) {
+    // The text after a bold title may be nothing but fields: "depends on 2. Estimate: 4d".
+    const whole = segmentHint(title.replace(/[.;]\s*$/, ''));
+    if (whole) {
+      inline.push(whole);
+      title = '';
+    }
+  }
   return {title: title.replace(/\s+/g, ' ').replace(/[\s:：\-–—]+$/, '').trim(), inline};
+}
+
+/** One segment of text that is a field: "Estimate: 2d", "depends on T1", "5 pts", "3h", "P1". */
+function segmentHint(segment: string): [FieldName, string] | undefined {
+  const s = segment.trim();
+  const lab = /^([\p{L}][\p{L} ]{1,30}?)\s*[:：]\s*(.+)$/u.exec(s);
+  const f = lab ? fieldOfLabel(lab[1]!) : undefined;
+  if (lab && f && f !== 'title' && f !== 'description') return [f, lab[2]!];
+  const dep = /^(depends on|after|needs|requires|blocked by|blocks)\s+(.+)$/i.exec(s);
+  if (dep) return [/^blocks$/i.test(dep[1]!) ? 'blocks' : 'needs', dep[2]!];
+  if (/^[~≈]?\s*\d/.test(s) && s.length <= 20) {
+    const est = parseEstimateText(s);
+    if (est?.kind === 'story-points') return ['storyPoints', s];
+    if (est?.kind === 'estimate') return ['estimate', s];
+  }
+  if (/^P[0-3]$/i.test(s)) return ['priority', s];
+  return undefined;
 }
 
 function looksLikeTaskItem(head: ItemHead, item: ListItem): boolean {

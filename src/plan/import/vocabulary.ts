@@ -148,7 +148,7 @@ const LABELS: readonly [FieldName, RegExp][] = [
   ['blocks', /^(blocks|blocking|blocker for|unblocks|blokkeert|blockiert|bloque|bloquea|阻塞|阻塞任务)$/],
   [
     'needs',
-    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|after|blocked by|waits for|wait for|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|hangt ab von|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|依赖|依赖项|前置|前置任务|前置条件|依存)$/,
+    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|hangt ab von|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|依赖|依赖项|前置|前置任务|前置条件|依存)$/,
   ],
   ['id', /^(id|task id|key|ticket|nr|no|number|#|编号|标识)$/],
   ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|titel|titre|titulo|summary|story|user story|work item|item|任务|名称|标题)$/],
@@ -233,8 +233,9 @@ export function parseLevel(raw: string): Level | undefined {
   return parsePriority(raw) === undefined ? undefined : (({critical: 'high', high: 'high', medium: 'medium', low: 'low'}) as const)[parsePriority(raw)!];
 }
 
+// The end is "not a letter or digit" rather than \b: \b never matches after 完成 (CJK is no \w).
 const DONE_WORDS =
-  /^(done|completed?|finished|closed|resolved|merged|shipped|delivered|accepted|afgerond|klaar|gereed|voltooid|opgeleverd|erledigt|fertig|abgeschlossen|termine|terminee|fait|hecho|completado|completada|terminado|terminada|finalizado|完成|已完成|已关闭|済み|完了)\b/;
+  /^(done|completed?|finished|closed|resolved|merged|shipped|delivered|accepted|afgerond|klaar|gereed|voltooid|opgeleverd|erledigt|fertig|abgeschlossen|termine|terminee|fait|hecho|completado|completada|terminado|terminada|finalizado|完成|已完成|已关闭|済み|完了)(?![\p{L}\p{N}])/u;
 const NOT_DONE = /\b(not|niet|nicht|pas|no|un|in progress|todo|to do|pending|open|wip|planned|blocked|gepland|offen|en cours|pendiente)\b|未完成|进行中|待办/;
 
 /**
@@ -249,7 +250,7 @@ export function parseDone(raw: string): boolean | undefined {
   if (t === '') return undefined;
   if (DONE_WORDS.test(t) && !NOT_DONE.test(t)) return true;
   if (/\b(not|niet|nicht|pas|no)\s+(yet\s+)?(done|complete|completed|finished|afgerond|klaar|erledigt|fertig|termine|terminado)\b/.test(t)) return false;
-  if (/^(todo|to do|pending|open|in progress|in-progress|wip|planned|blocked|review|in review|backlog|new|ready|deferred|cancell?ed|gepland|bezig|offen|en cours|pendiente|未开始|进行中|待办)\b/.test(t)) return false;
+  if (/^(todo|to do|pending|open|in progress|in-progress|wip|planned|blocked|review|in review|backlog|new|ready|deferred|cancell?ed|gepland|bezig|offen|en cours|pendiente|未开始|进行中|待办)(?![\p{L}\p{N}])/u.test(t)) return false;
   return undefined;
 }
 

@@ -1,0 +1,268 @@
+import {describe, expect, it} from 'vitest';
+import {normalizePlan} from '../../src/plan/normalize.js';
+import {FIXTURES, errors, importFile, needIds, task, warnings, type WrittenPlanOut} from './helpers.js';
+
+// Plans written the way people write them, in styles the other fixtures do not cover. Each test states what a
+// careful reader would take from the document.
+const WILD = new URL('wild/', FIXTURES);
+const load = (name: string): ReturnType<typeof importFile> => importFile(WILD, name);
+const kinds = (t: {needs?: {id: string; kind: string}[]}): string[] => (t.needs ?? []).map((n) => `${n.id}/${n.kind}`);
+const graph = (data: WrittenPlanOut): [string, string[]][] => data.tasks.map((t) => [t.id, needIds(t)]);
+const validationErrors = (source: ReturnType<typeof importFile>['source']): string[] =>
+  normalizePlan(source).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
+
+describe('GitHub issue "Implementation plan" with ## Step N and Prerequisites', () => {
+  const {source, data} = load('gh-issue-steps.md');
+  it('makes each step a task named step-N, and resolves "Prerequisites: Step 1"', () => {
+    expect(data.tasks.map((t) => [t.id, t.title, t.estimate])).toEqual([
+      ['step-1', 'Add a token-bucket limiter', '3h'],
+      ['step-2', 'Store buckets in Redis', '1d'],
+      ['step-3', 'Middleware for Express routes', '4h'],
+      ['step-4', 'Configuration per API key', '0.5d'],
+      ['step-5', 'Documentation and rollout', undefined],
+    ]);
+    expect(graph(data)).toEqual([['step-1', []], ['step-2', ['step-1']], ['step-3', ['step-1']], ['step-4', ['step-2', 'step-3']], ['step-5', ['step-4']]]);
+    expect(task(data, 'step-5').instructions).toContain('- [ ] Update docs/api/limits.md');
+    expect(warnings(source)).toEqual([]);
+    expect(validationErrors(source)).toEqual([]);
+  });
+});
+
+describe('agent orchestration plan with waves and "Depends: W1-2"', () => {
+  const {source, data} = load('agent-waves.md');
+  it('reads ids, agents, wave modes and "each wave starts when the previous wave is merged"', () => {
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['wave-1', 'parallel', []],
+      ['wave-2', 'parallel', ['wave-1']],
+      ['wave-3', 'sequential', ['wave-2']],
+    ]);
+    expect(task(data, 'W1-1')).toMatchObject({title: 'Extract tokenizer module', group: 'wave-1', extra: {agent: 'Agent A'}});
+    expect(needIds(task(data, 'W3-2'))).toEqual(['W3-1', 'W1-3']);
+    expect(needIds(task(data, 'W1-2'))).toEqual([]);
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('Jira export table with Blocked By / Blocks columns', () => {
+  const {source, data} = load('jira-export.md');
+  it('reads keys, statuses, priorities, points, assignees and both edge directions', () => {
+    expect(data.tasks.map((t) => [t.id, t.priority, t.done, t.owner])).toEqual([
+      ['PROJ-101', 'critical', true, 'alice'],
+      ['PROJ-102', 'high', false, 'bob'],
+      ['PROJ-103', 'medium', false, 'carol'],
+      ['PROJ-104', 'low', false, undefined],
+      ['PROJ-105', 'low', false, 'alice'],
+    ]);
+    expect(kinds(task(data, 'PROJ-104'))).toEqual(['PROJ-102/explicit', 'PROJ-103/blocks']);
+    expect(needIds(task(data, 'PROJ-102'))).toEqual(['PROJ-101']);
+    expect(task(data, 'PROJ-103').extra?.['storyPoints']).toBe(8);
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('Notion export with emoji headings and <details> toggles', () => {
+  const {source, data} = load('notion-export.md');
+  it('takes each toggle as a task of the section it is in', () => {
+    expect(data.name).toBe('Q3 Launch Plan');
+    expect(data.groups!.map((g) => g.id)).toEqual(['foundations', 'frontend']);
+    expect(data.tasks.map((t) => [t.id, t.group, t.priority, t.estimate, t.owner])).toEqual([
+      ['set-up-ci-pipeline', 'foundations', 'high', '2 days', 'dana'],
+      ['provision-staging-database', 'foundations', 'high', '1 day', 'eli'],
+      ['build-landing-page', 'frontend', 'medium', '3 days', 'fay'],
+      ['analytics-dashboard', 'frontend', 'low', '5 days', undefined],
+    ]);
+    expect(task(data, 'set-up-ci-pipeline').done).toBe(true);
+    expect(graph(data).map(([, n]) => n)).toEqual([[], ['set-up-ci-pipeline'], ['provision-staging-database'], ['build-landing-page']]);
+    expect(warnings(source)).toEqual([]);
+    expect(source.locate(['tasks', 1])?.line).toBe(18);
+  });
+});
+
+describe('outline numbering 1. / 1.1 / 2.1.1 with "(after 1.2)"', () => {
+  const {source, data} = load('nested-numbers.md');
+  it('reads every numbered line as a task, grouped by its top-level item', () => {
+    expect(data.groups!.map((g) => g.title)).toEqual(['Preparation', 'Migration', 'Cut-over']);
+    expect(data.tasks.map((t) => t.id)).toEqual(['1.1', '1.2', '1.3', '2.1', '2.1.1', '2.1.2', '2.2', '3.1', '3.2']);
+    expect(task(data, '1.2')).toMatchObject({title: 'Freeze schema changes', group: 'preparation'});
+    expect(source.locate(['tasks', 4])?.line).toBe(9);
+  });
+  it('makes a parent wait for its sub-tasks, which wait for what the parent waits for', () => {
+    expect(needIds(task(data, '2.1'))).toEqual(['1.3', '2.1.1', '2.1.2']);
+    expect(needIds(task(data, '2.1.1'))).toEqual(['1.3']);
+    expect(needIds(task(data, '2.1.2'))).toEqual(['2.1.1', '1.3']);
+    expect(needIds(task(data, '3.1'))).toEqual(['2.1', '2.2']);
+    expect(validationErrors(source)).toEqual([]);
+  });
+});
+
+describe('Chinese plan with full-width punctuation and 阶段一', () => {
+  const {source, data} = load('plan-zh-fullwidth.md');
+  it('reads 阶段一/二 as phase-1/2 with their modes, 依赖：任务 1 and 状态：已完成', () => {
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['phase-1', 'sequential', []],
+      ['phase-2', 'parallel', []],
+    ]);
+    expect(data.tasks.map((t) => [t.id, t.priority, t.estimate])).toEqual([
+      ['1', 'high', '2 days'],
+      ['2', 'high', '3 days'],
+      ['3', 'medium', '5 days'],
+      ['4', 'medium', '4 days'],
+      ['5', 'low', '2 days'],
+    ]);
+    expect(task(data, '1').owner).toBe('张三');
+    expect(task(data, '3').done).toBe(true);
+    expect(needIds(task(data, '4'))).toEqual(['2', '3']);
+    expect(needIds(task(data, '5'))).toEqual(['3', '4']);
+  });
+  it('warns that tasks of the "parallel" phase depend on each other, at the line that says so', () => {
+    const w = source.diagnostics.filter((d) => d.code === 'group-contradiction');
+    expect(w.map((d) => d.location?.line)).toEqual([28, 33, 33]);
+  });
+});
+
+describe('French and Spanish plans', () => {
+  it('reads Tâche, Priorité, Durée, Dépendances and accented mode words', () => {
+    const {source, data} = load('plan-fr.md');
+    expect(data.groups!.map((g) => [g.id, g.mode])).toEqual([['phase-1', 'sequential'], ['phase-2', 'parallel']]);
+    expect(data.tasks.map((t) => [t.id, t.title, t.priority, t.estimate, t.done])).toEqual([
+      ['1', 'Audit des requêtes lentes', 'high', '2 days', true],
+      ['2', 'Mise à jour des pilotes', 'medium', '1 day', false],
+      ['3', 'Réplication logique', 'high', '3 days', false],
+      ['4', 'Tests de charge', 'low', '2 days', false],
+    ]);
+    expect(graph(data)).toEqual([['1', []], ['2', ['1']], ['3', ['2']], ['4', ['2']]]);
+    expect(warnings(source)).toEqual([]);
+  });
+  it('reads Tarea, Prioridad, Estimación, Dependencias: ninguna and Estado: completado', () => {
+    const {source, data} = load('plan-es.md');
+    expect(data.groups!.map((g) => [g.id, g.mode])).toEqual([['phase-1', 'sequential'], ['phase-2', 'parallel']]);
+    expect(graph(data)).toEqual([['1', []], ['2', ['1']], ['3', ['2']], ['4', ['2']]]);
+    expect(task(data, '3')).toMatchObject({priority: 'medium', estimate: '4 days', done: true});
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('sprint plan with story points and @assignees in the item line', () => {
+  const {source, data} = load('sprint-points.md');
+  it('takes "— 5 pts @alice" and "(depends on ONB-1)" out of the titles', () => {
+    expect(data.tasks.map((t) => [t.id, t.title, t.owner, t.extra?.['storyPoints'], t.done])).toEqual([
+      ['ONB-1', 'Signup form with email verification', 'alice', 5, false],
+      ['ONB-2', 'Workspace creation wizard', 'bob', 8, false],
+      ['ONB-3', 'Welcome email template', 'carol', 2, true],
+      ['ONB-4', 'Invite teammates flow', 'alice', 5, false],
+      ['ONB-5', 'Onboarding analytics events', 'dan', 3, false],
+      ['ONB-6', 'Product tour tooltips', 'bob', 8, false],
+    ]);
+    expect(needIds(task(data, 'ONB-5'))).toEqual(['ONB-2', 'ONB-4']);
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('migration runbook with sequential phases of checkbox steps', () => {
+  const {source, data} = load('runbook-phases.md');
+  it('reads phases, their barriers and done marks', () => {
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['phase-1', 'sequential', []],
+      ['phase-2', 'sequential', ['phase-1']],
+      ['phase-3', 'sequential', ['phase-2']],
+    ]);
+    expect(data.tasks).toHaveLength(8);
+    expect(data.tasks.map((t) => t.done)).toEqual([true, true, false, false, false, false, false, false]);
+  });
+  it('says at its line that the Rollback checklist was not taken as tasks', () => {
+    const info = source.diagnostics.find((d) => d.code === 'list-not-tasks');
+    expect(info?.location?.line).toBe(26);
+    expect(info?.message).toContain('Rollback');
+  });
+});
+
+describe('Gantt-like table with Start/End days and a Predecessors column', () => {
+  const {source, data} = load('gantt-table.md');
+  it('reads the # column as ids and Predecessors as dependencies', () => {
+    expect(graph(data)).toEqual([['1', []], ['2', ['1']], ['3', ['2']], ['4', ['2']], ['5', ['3', '4']], ['6', ['5']]]);
+    expect(task(data, '4')).toMatchObject({title: 'Build templates', estimate: '9d', owner: 'Lin', extra: {Start: 'Day 10', End: 'Day 18'}});
+    expect(warnings(source)).toEqual([]);
+    expect(validationErrors(source)).toEqual([]);
+  });
+});
+
+describe('dependencies only in an ASCII arrow diagram', () => {
+  it('reads "a --> b --> c" and "a -> b" between bold-named tasks', () => {
+    const {source, data} = load('ascii-arrows.md');
+    expect(data.tasks.map((t) => [t.id, needIds(t)])).toEqual([['schema', []], ['backfill', ['schema']], ['api', ['backfill']], ['cleanup', ['api']], ['docs', ['api']]]);
+    expect(task(data, 'backfill').needs![0]).toMatchObject({kind: 'diagram'});
+    expect(task(data, 'schema').description).toBe('write the new schema migrations');
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('YAML front matter and an ordered list with "depends on 1"', () => {
+  const {source, data} = load('yaml-frontmatter.md');
+  it('takes the name from the front matter and does not read it as a heading', () => {
+    expect(data.name).toBe('Checkout v2 plan');
+    expect(data.tasks.some((t) => /title|owner/.test(t.title))).toBe(false);
+  });
+  it('resolves item numbers and reads the fields after the bold title', () => {
+    expect(data.tasks.map((t) => [t.title, t.estimate])).toEqual([
+      ['Design the cart API', '2d'],
+      ['Implement the cart service', '4d'],
+      ['Payment provider integration', undefined],
+      ['End-to-end tests', undefined],
+    ]);
+    expect(graph(data).map(([, n]) => n)).toEqual([[], ['design-the-cart-api'], ['implement-the-cart-service'], ['implement-the-cart-service', 'payment-provider-integration']]);
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('Windows line endings and tabs', () => {
+  const {source, data} = load('crlf-tabs.md');
+  it('reads TASK-N ids, tab-separated fields and the batch barrier', () => {
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['batch-1', 'parallel', []],
+      ['batch-2', 'sequential', ['batch-1']],
+    ]);
+    expect(data.tasks.map((t) => [t.id, t.priority, t.estimate])).toEqual([
+      ['TASK-1', 'high', '2h'],
+      ['TASK-2', 'medium', '3h'],
+      ['TASK-3', 'critical', '4h'],
+      ['TASK-4', 'high', '1d'],
+    ]);
+    expect(needIds(task(data, 'TASK-3'))).toEqual(['TASK-1']);
+    expect(task(data, 'TASK-3').title).toBe('Tighten security groups');
+    expect(warnings(source)).toEqual([]);
+    expect(errors(source)).toEqual([]);
+  });
+});
+
+describe('issue numbers as ids', () => {
+  it('reads "#12" items with "(blocked by #12)" and "(depends on #13, #15)"', () => {
+    const {source, data} = load('hash-ids.md');
+    expect(graph(data)).toEqual([['12', []], ['13', ['12']], ['15', []], ['18', ['13', '15']]]);
+    expect(task(data, '15').done).toBe(true);
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('bullet tasks under "Tasks" with sub-bullet fields', () => {
+  it('reads **Estimate:**, **Priority:** and **Depends on:** titles', () => {
+    const {source, data} = load('bullets-fields.md');
+    expect(data.tasks.map((t) => [t.title, t.estimate, t.priority])).toEqual([
+      ['Sync queue for pending writes', '3d', 'high'],
+      ['Conflict resolution', '2d', 'high'],
+      ['Offline banner in the UI', '4h', 'low'],
+      ['Background sync on app resume', '1d', undefined],
+    ]);
+    expect(needIds(task(data, 'background-sync-on-app-resume'))).toEqual(['sync-queue-for-pending-writes', 'conflict-resolution']);
+    expect(task(data, 'sync-queue-for-pending-writes').instructions).toContain('SQLite');
+    expect(warnings(source)).toEqual([]);
+  });
+});
+
+describe('mixed-case "depends on: task 3 and task 5" and dependencies in sentences', () => {
+  it('reads labels in any case and "This one depends on task 3." in the body', () => {
+    const {source, data} = load('prose-deps.md');
+    expect(graph(data)).toEqual([['1', []], ['2', ['1']], ['3', ['1']], ['4', ['3']], ['5', ['2', '4']]]);
+    expect(task(data, '4').needs![0]).toMatchObject({kind: 'prose'});
+    expect(warnings(source)).toEqual([]);
+  });
+});
