@@ -163,6 +163,7 @@ class SqliteStore implements RunStore {
            started_at = COALESCE(started_at, @at), updated_at = @at WHERE run = @run AND task = @task`,
       ),
       attemptPid: db.prepare(`UPDATE attempts SET pid = ? WHERE run = ? AND task = ? AND attempt = ?`),
+      attemptWorktree: db.prepare(`UPDATE attempts SET worktree = ? WHERE run = ? AND task = ? AND attempt = ?`),
       attemptFinished: db.prepare(
         `UPDATE attempts SET finished_at = @at, outcome = @outcome, exit_code = @exitCode, signal = @signal, duration_ms = @durationMs,
            output_tail = @outputTail, message = @message, verify = @verify, result = @result, usage = @usage, changes = @changes
@@ -299,6 +300,9 @@ class SqliteStore implements RunStore {
           case 'started':
             s.insertAttempt.run(e.run, e.task, e.attempt, e.worker, e.at, e.logPath, e.worktree ? JSON.stringify(e.worktree) : null);
             s.taskRunning.run({run: e.run, task: e.task, attempt: e.attempt, at: e.at});
+            break;
+          case 'prepared':
+            s.attemptWorktree.run(JSON.stringify(e.worktree), e.run, e.task, e.attempt);
             break;
           case 'spawned':
             s.attemptPid.run(e.pid, e.run, e.task, e.attempt);
