@@ -1,5 +1,5 @@
 import {Command, CommanderError, Option} from 'commander';
-import {EXIT_FAILED, EXIT_OK, EXIT_USAGE} from './exit-codes.js';
+import {EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError} from './exit-codes.js';
 import {processIo, type CliIo} from './io.js';
 
 /** Parses an integer flag, or throws a usage error naming the flag. */
@@ -301,6 +301,10 @@ export async function runCli(argv: readonly string[], version: string, io: CliIo
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
       if (e.code === 'paraplan.invalidArgument') io.err(`${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\n`);
       return EXIT_USAGE;
     }
     const debug = argv.includes('--debug');

@@ -4,3 +4,11 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** The plan, a flag or the environment is wrong: the user must change something. */
 export const EXIT_USAGE = 2;
+
+/**
+ * A mistake the user must fix (a bad output path, a flag that makes no sense here): printed as `error: message`
+ * with exit code 2, never as a paraplan bug.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,16 +1,29 @@
-import {rename, writeFile} from 'node:fs/promises';
-import {resolve} from 'node:path';
+import {rename, rm, stat, writeFile} from 'node:fs/promises';
+import {dirname, resolve} from 'node:path';
+import {UsageError} from './exit-codes.js';
 import type {CliIo} from './io.js';
 
-/** Writes a command's result to a file (atomically: a temp file, then a rename) or to standard output. */
+/**
+ * Writes a command's result to a file (atomically: a temp file beside it, then a rename) or to standard output.
+ * A path that cannot be written is a user error, not a crash, and leaves no temp file behind.
+ */
 export async function writeOutput(text: string, output: string | undefined, io: CliIo): Promise<void> {
   if (output === undefined || output === '-') {
     io.out(text);
     return;
   }
   const target = resolve(io.cwd, output);
+  const folder = await stat(dirname(target)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new UsageError(`cannot write ${output}: the folder ${dirname(output) || '.'} does not exist; create it first or choose another -o path`);
+  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name, e.g. -o ${output.replace(/\/$/, '')}/report.md`);
   const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, target);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, {force: true});
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${output}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : (e as Error).message}`);
+  }
   io.err(`wrote ${output}\n`);
 }

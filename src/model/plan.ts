@@ -171,9 +171,11 @@ export interface Plan {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/** The estimate a schedule uses for a task, and whether it was the default. */
+/** The estimate a schedule uses for a task: the middle of its range, 0 for a gate without one, else the plan's default. */
 export function taskDurationMs(plan: Plan, task: Task): number {
-  return task.estimate ? (task.estimate.low + task.estimate.high) / 2 : plan.defaultEstimateMs;
+  if (task.estimate) return (task.estimate.low + task.estimate.high) / 2;
+  // A gate without an estimate is a point in time, not work.
+  return task.gate ? 0 : plan.defaultEstimateMs;
 }
 
 /** `argv` joined for display, quoting what needs it. Never passed to a shell. */

@@ -103,9 +103,39 @@ tasks:
     expect(codes(errors)).toEqual(['gate-with-command']);
   });
 
-  it('treats a task with nothing to do as a gate', () => {
-    const {plan} = check(`tasks:\n  - {id: m, title: Milestone}\n`);
-    expect(plan!.tasks.get('m' as never)!.gate).toBe(true);
+  it('warns about tasks with nothing to run instead of calling them gates', () => {
+    const {plan, warnings} = check(`tasks:\n  - {id: m, title: Milestone}\n  - {id: g, gate: true, needs: [m]}\n`);
+    expect(plan!.tasks.get('m' as never)!.gate).toBe(false);
+    expect(plan!.tasks.get('g' as never)!.gate).toBe(true);
+    expect(warnings.map((w) => w.code)).toEqual(['nothing-to-run']);
+    expect(warnings[0]!.message).toContain('1 task has nothing to run (no run: command, no agent): m;');
+  });
+
+  it('reads YAML numbers and booleans in argv and needs as the text written', () => {
+    const {plan, errors} = check(`tasks:\n  - {id: 1, run: [sleep, 10]}\n  - {id: b, run: [true], needs: [1], verify: [[test, 1, -eq, 1]]}\n`);
+    expect(errors).toEqual([]);
+    expect(plan!.tasks.get('1' as never)!.run).toEqual({kind: 'argv', argv: ['sleep', '10']});
+    expect(plan!.tasks.get('b' as never)!.run).toEqual({kind: 'argv', argv: ['true']});
+    expect(plan!.tasks.get('b' as never)!.needs.map((d) => d.task)).toEqual(['1']);
+  });
+
+  it('keeps checking a task after a schema error in one of its fields', () => {
+    const {errors} = check(`tasks:\n  - {id: a, retries: -1, needs: [a], estimate: 8-4h, run: "ls *.txt"}\n`);
+    expect(codes(errors).sort()).toEqual(['invalid-command', 'invalid-duration', 'schema', 'self-dependency']);
+  });
+
+  it('names an unknown top-level field where it is, with a suggestion, and still checks the tasks', () => {
+    const {errors} = check(`name: x\nconcurency: 3\ntasks:\n  - {id: a, needs: [zz], run: [x]}\n`);
+    expect(errors.map((e) => [e.code, e.location?.line])).toEqual([
+      ['unknown-field', 2],
+      ['unknown-dependency', 4],
+    ]);
+    expect(errors[0]!.message).toContain('did you mean "concurrency"?');
+  });
+
+  it('does not warn about an absolute cwd inside the plan folder', () => {
+    const r = normalizePlan(parsePlanText('/tmp/p/plan.yaml', 'tasks:\n  - {id: a, run: [x], cwd: /tmp/p/sub}\n  - {id: b, run: [x], cwd: /etc}\n', 'yaml'));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['cwd-outside']);
   });
 
   it('reports a dependency that puts a sequential group out of order', () => {

@@ -1,3 +1,4 @@
+import {dirname, resolve, sep} from 'node:path';
 import type {
   Command,
   Dependency,
@@ -87,8 +88,33 @@ class Context {
   #schemaIssues(issues: readonly z.core.$ZodIssue[], base: DataPath): void {
     for (const issue of issues) {
       const path = [...base, ...(issue.path as (string | number)[])];
+      if (issue.code === 'unrecognized_keys') {
+        const known = path.length === 0 ? Object.keys(WrittenPlan.shape) : [];
+        for (const key of issue.keys) {
+          this.error('unknown-field', [...path, key], `${formatPath([...path, key])}: unknown field "${key}"${suggestion(key, known) || ' (see schema/plan.schema.json for the fields)'}`);
+        }
+        continue;
+      }
       this.error('schema', path, `${formatPath(path)}: ${issueMessage(issue)}`);
     }
+  }
+
+  /**
+   * A task that needs zod: YAML scalars in argv (`run: [sleep, 10]`, `[true]`) and numeric ids in `needs` are
+   * taken as the strings they stand for; fields zod refuses are reported and left out, so the rest of the task
+   * is still checked (every mistake in one pass).
+   */
+  #parseTask(t: unknown, i: number): WrittenTask | undefined {
+    const value = coerceScalars(t);
+    const r = WrittenTask.safeParse(value, {reportInput: true});
+    if (r.success) return r.data;
+    this.#schemaIssues(r.error.issues, ['tasks', i]);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const bad = new Set(r.error.issues.map((issue) => issue.path[0]).filter((k): k is string => typeof k === 'string'));
+    if (bad.has('id') || r.error.issues.some((issue) => issue.path.length === 0)) return undefined;
+    const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k)));
+    const again = WrittenTask.safeParse(rest);
+    return again.success ? again.data : undefined;
   }
 
   build(): Plan | undefined {
@@ -103,7 +129,7 @@ class Context {
       return undefined;
     }
     // Validate the plan without its tasks, then each task on its own, so one bad task does not hide the rest.
-    const top = WrittenPlan.safeParse({...raw, tasks: []});
+    const top = WrittenPlan.safeParse({...raw, tasks: []}, {reportInput: true});
     if (!top.success) this.#schemaIssues(top.error.issues, []);
     const writtenTasks = raw['tasks'];
     if (!Array.isArray(writtenTasks)) {
@@ -114,7 +140,14 @@ class Context {
       this.error('no-tasks', ['tasks'], 'the plan has no tasks; add at least one task');
       return undefined;
     }
-    const plan = top.success ? top.data : (WrittenPlan.partial().safeParse({...raw, tasks: []}).data ?? {tasks: []});
+    let plan: unknown = top.success ? top.data : undefined;
+    if (!top.success) {
+      // Leave out the top-level fields zod refused, so tasks are still checked against the rest.
+      const bad = new Set(top.error.issues.map((issue) => issue.path[0]).filter((k) => k !== undefined));
+      const unknown = top.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : []));
+      const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k) && !unknown.includes(k)));
+      plan = WrittenPlan.safeParse({...rest, tasks: []}).data ?? {tasks: []};
+    }
     return this.#buildPlan(plan as WrittenPlan, writtenTasks);
   }
 
@@ -154,13 +187,7 @@ class Context {
     writtenTasks.forEach((t, i) => {
       // zod only for tasks the quick check (compiled from the same schema) cannot pass as they are.
       if (isPlainWrittenTask(t)) parsed.push(t as WrittenTask);
-      else {
-        const r = WrittenTask.safeParse(t);
-        if (!r.success) {
-          this.#schemaIssues(r.error.issues, ['tasks', i]);
-          parsed.push(undefined);
-        } else parsed.push(r.data);
-      }
+      else parsed.push(this.#parseTask(t, i));
       const rawId = t && typeof t === 'object' ? (t as Record<string, unknown>)['id'] : undefined;
       if (typeof rawId !== 'string' && typeof rawId !== 'number') return;
       const id = String(rawId);
@@ -259,6 +286,17 @@ class Context {
     const verify = this.#verifyList(written.verify, ['verify']);
     // Graph rules run on whatever could be built, so cycles show up together with the other errors.
     this.#diagnostics.push(...checkGraph(finalTasks, (t, d) => this.locateNeed(t, d)));
+    const idle = finalTasks.filter((t) => !t.gate && !t.done && t.run === undefined && executors.get(t.executor)?.kind === 'shell');
+    if (idle.length > 0) {
+      const names = idle.slice(0, 12).map((t) => t.id).join(', ') + (idle.length > 12 ? `, ... (${idle.length} in all)` : '');
+      const first = idle[0]!;
+      this.#diagnostics.push({
+        severity: 'warning',
+        code: 'nothing-to-run',
+        message: `${idle.length === 1 ? '1 task has' : `${idle.length} tasks have`} nothing to run (no run: command, no agent): ${names}; \`paraplan run\` will refuse ${idle.length === 1 ? 'it' : 'them'}. Give each a run: command, an agent (agent: claude, or defaults: {executor: claude} for all), or mark milestones gate: true${this.#source.format === 'yaml' || this.#source.format === 'json' ? '' : ` (import it first: paraplan import ${this.#source.file} -o plan.yaml, then edit plan.yaml)`}`,
+        ...(first.location ? {location: first.location} : {}),
+      });
+    }
     if (this.#diagnostics.some((d) => d.severity === 'error')) return undefined;
     const plan: Plan = {
       name: written.name ?? defaultPlanName(this.#source.file),
@@ -422,7 +460,8 @@ class Context {
     if (kind !== 'shell' && t.run !== undefined && kind === 'llm') {
       this.error('llm-with-run', [...base, 'run'], `task "${id}": an llm executor does not run commands; move the command to another task or use verify`);
     }
-    const gate = t.gate === true || (t.run === undefined && kind === 'shell' && !t.instructions && !t.description);
+    // A gate is what the plan says is one; a task with nothing to run is not silently a gate (it is warned about).
+    const gate = t.gate === true;
 
     // Dependencies. Explicit edges are located on demand (`locateNeed`): eagerly locating 300,000 edges costs
     // more than validating them.
@@ -476,7 +515,7 @@ class Context {
         this.error('files-outside', [...base, 'files', j], `task "${id}": files glob "${f}" leaves the repository; write a path relative to the repository root without ".."`);
       }
     }
-    if (t.cwd !== undefined && (t.cwd.split(/[\\/]/).includes('..') || t.cwd.startsWith('/'))) {
+    if (t.cwd !== undefined && outsideFolder(t.cwd, this.#source.file)) {
       this.warn('cwd-outside', [...base, 'cwd'], `task "${id}": cwd "${t.cwd}" is outside the plan's folder; worktrees will not contain it`);
     }
     const retryOn =
@@ -554,6 +593,28 @@ function frozenTasks(tasks: readonly Task[]): Map<TaskId, Task> {
   return map;
 }
 
+/** True when `cwd` (relative to the plan file's folder, or absolute) leaves that folder. */
+function outsideFolder(cwd: string, planFile: string): boolean {
+  const base = resolve(dirname(planFile));
+  const target = resolve(base, cwd);
+  return target !== base && !target.startsWith(base.endsWith(sep) ? base : base + sep);
+}
+
+/** `run`/`verify` argv elements and `needs` entries that YAML read as numbers or booleans, as the text written. */
+function coerceScalars(t: unknown): unknown {
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) return t;
+  const o = t as Record<string, unknown>;
+  const scalar = (x: unknown): unknown => (typeof x === 'number' || typeof x === 'boolean' ? String(x) : x);
+  const argv = (x: unknown): unknown => (Array.isArray(x) && x.some((y) => typeof y === 'number' || typeof y === 'boolean') ? x.map(scalar) : x);
+  const out: Record<string, unknown> = {...o};
+  if (o['run'] !== undefined) out['run'] = argv(o['run']);
+  if (Array.isArray(o['verify'])) {
+    out['verify'] = o['verify'].map((v) => (v && typeof v === 'object' && !Array.isArray(v) && 'run' in v ? {...v, run: argv((v as {run: unknown}).run)} : argv(v)));
+  }
+  if (Array.isArray(o['needs'])) out['needs'] = o['needs'].map(scalar);
+  return out;
+}
+
 /** `plan.md:42` or `plan.md:42:7` → a Location. */
 export function parseSource(source: string): Location | undefined {
   const m = /^(.*):(\d+)(?::(\d+))?$/.exec(source);
@@ -581,6 +642,19 @@ function issueMessage(issue: z.core.$ZodIssue): string {
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_union':
       return 'not a valid value here (see schema/plan.schema.json for the accepted forms)';
+    case 'too_small':
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `must not be empty`
+        : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}, got ${JSON.stringify(issue.input)}`;
+    case 'too_big':
+      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_type': {
+      const got = describe(issue.input);
+      const last = issue.path[issue.path.length - 1];
+      if (issue.expected === 'array' && typeof issue.input === 'string') return `expected a list, got the text ${JSON.stringify(issue.input)}; write ${String(last ?? 'it')}: [${issue.input}]`;
+      const names: Record<string, string> = {int: 'a whole number', array: 'a list', object: 'a map', string: 'text', number: 'a number', boolean: 'true or false'};
+      return `expected ${names[issue.expected] ?? issue.expected}, got ${got}`;
+    }
     default:
       return issue.message;
   }

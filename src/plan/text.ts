@@ -56,7 +56,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 export function decodePlanBytes(file: string, bytes: Uint8Array): Result<string, Diagnostic> {
   const at = (line: number, column: number): Location => ({file, line, column});
   if (bytes.length === 0) {
-    return err({severity: 'error', code: 'empty-file', message: `${file} is empty; write a plan (see paraplan init or examples/) or pass another file`, location: at(1, 1)});
+    return err({severity: 'error', code: 'empty-file', message: `${file} is empty; write a plan (see examples/ and the README) or pass another file`, location: at(1, 1)});
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return err({severity: 'error', code: 'not-utf8', message: `${file} is UTF-16; save it as UTF-8 and try again`, location: at(1, 1)});

@@ -104,7 +104,7 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
 
 function defaultEstimateTasks(plan: Plan): TaskId[] {
   const out: TaskId[] = [];
-  for (const t of plan.tasks.values()) if (t.estimate === undefined) out.push(t.id);
+  for (const t of plan.tasks.values()) if (t.estimate === undefined && !t.gate) out.push(t.id);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {paraplan, ROOT, tempDir} from '../helpers/cli.js';
@@ -37,7 +37,7 @@ tasks:
   });
 
   it('prints diagnostics as JSON', () => {
-    const dir = tempDir({'plan.json': '{"tasks": [{"id": "a", "needs": ["a"]}]}'});
+    const dir = tempDir({'plan.json': '{"tasks": [{"id": "a", "needs": ["a"], "run": ["true"]}]}'});
     const r = paraplan(['check', 'plan.json', '--json'], {cwd: dir});
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as {ok: boolean; diagnostics: {code: string; location: {line: number}}[]};
@@ -54,6 +54,17 @@ tasks:
     expect(flag.stderr).toContain('-j expects an integer');
     const unknown = paraplan(['frobnicate']);
     expect(unknown.code).toBe(2);
+  });
+
+  it('reports an -o path that cannot be written as a user error and leaves no temp file', () => {
+    const dir = tempDir();
+    const missing = paraplan(['plan', join(ROOT, 'examples/seed-000/plan.yaml'), '-o', 'no/such/dir/plan.txt'], {cwd: dir});
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('error: cannot write no/such/dir/plan.txt: the folder no/such/dir does not exist');
+    const folder = paraplan(['plan', join(ROOT, 'examples/seed-000/plan.yaml'), '-o', '.'], {cwd: dir});
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('it is a folder');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('answers --version and --help', () => {
