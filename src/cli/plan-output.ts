@@ -1,5 +1,6 @@
 import type {Plan, Task, TaskId} from '../model/index.js';
 import {commandText, formatDuration, formatMinutes, taskDurationMs} from '../model/index.js';
+import {csvPlanOf, toCsv} from '../plan/import/csv.js';
 import type {PlanAnalysis} from '../schedule/index.js';
 
 /** Minutes as the seeds write them: `150 min`. */
@@ -27,7 +28,7 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
   const lines: string[] = [];
   const n = plan.tasks.size;
   const s = a.schedule;
-  lines.push(`Plan "${plan.name}": ${n} task${n === 1 ? '' : 's'}${plan.groups.size ? ` in ${plan.groups.size} groups` : ''}, ${s.workers} worker${s.workers === 1 ? '' : 's'}`);
+  lines.push(`Plan "${plan.name}": ${n} task${n === 1 ? '' : 's'}${plan.groups.size ? ` in ${plan.groups.size} group${plan.groups.size === 1 ? '' : 's'}` : ''}, ${s.workers} worker${s.workers === 1 ? '' : 's'}`);
   if (a.defaultEstimateTasks.length > 0) {
     lines.push(
       `Note: ${a.defaultEstimateTasks.length} task${a.defaultEstimateTasks.length === 1 ? ' has' : 's have'} no estimate and count${a.defaultEstimateTasks.length === 1 ? 's' : ''} as ${formatDuration(plan.defaultEstimateMs)} each (defaults.estimate): ${list(a.defaultEstimateTasks)}`,
@@ -52,7 +53,7 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
   rows.push([`unlimited workers${a.withoutBarriers ? ', barriers as written' : ''}`, min(a.unlimitedMs), `${min(a.sequentialMs - a.unlimitedMs)} (${pct(a.sequentialMs - a.unlimitedMs, a.sequentialMs)})`, speedup(a.sequentialMs, a.unlimitedMs)]);
   if (a.withoutBarriers) {
     const w = a.withoutBarriers;
-    rows.push([`${s.workers} workers, task dependencies only`, min(w.schedule.makespan), `${min(a.sequentialMs - w.schedule.makespan)} (${pct(a.sequentialMs - w.schedule.makespan, a.sequentialMs)})`, speedup(a.sequentialMs, w.schedule.makespan)]);
+    rows.push([`${s.workers} worker${s.workers === 1 ? '' : 's'}, task dependencies only`, min(w.schedule.makespan), `${min(a.sequentialMs - w.schedule.makespan)} (${pct(a.sequentialMs - w.schedule.makespan, a.sequentialMs)})`, speedup(a.sequentialMs, w.schedule.makespan)]);
     rows.push(['unlimited, task dependencies only', min(w.unlimitedMs), `${min(a.sequentialMs - w.unlimitedMs)} (${pct(a.sequentialMs - w.unlimitedMs, a.sequentialMs)})`, speedup(a.sequentialMs, w.unlimitedMs)]);
   }
   lines.push(...table(rows).map((l) => `  ${l}`));
@@ -60,8 +61,8 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
     const cost = s.makespan - a.withoutBarriers.schedule.makespan;
     lines.push(
       cost > 0
-        ? `  Group barriers cost ${min(cost)} on ${s.workers} workers: dropping the barriers the document wrote (keeping only task dependencies) would finish ${pct(cost, s.makespan)} sooner.`
-        : `  Group barriers cost nothing on ${s.workers} workers.`,
+        ? `  Group barriers cost ${min(cost)} on ${s.workers} worker${s.workers === 1 ? '' : 's'}: dropping the barriers the document wrote (keeping only task dependencies) would finish ${pct(cost, s.makespan)} sooner.`
+        : `  Group barriers cost nothing on ${s.workers} worker${s.workers === 1 ? '' : 's'}.`,
     );
   }
   lines.push('');
@@ -70,7 +71,7 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
   for (const r of a.whatIf) what.push([String(r.workers), min(r.makespan), speedup(a.sequentialMs, r.makespan), r.optimal ? '' : '(best found)']);
   lines.push(...table(what).map((l) => `  ${l}`));
   const last = a.whatIf[a.whatIf.length - 1];
-  if (last) lines.push(`  More than ${last.workers} workers cannot help: the critical path (${min(a.unlimitedMs)}) is the limit.`);
+  if (last) lines.push(`  More than ${last.workers} worker${last.workers === 1 ? '' : 's'} cannot help: the critical path (${min(a.unlimitedMs)}) is the limit.`);
   return lines.join('\n') + '\n';
 }
 
@@ -216,14 +217,14 @@ export function planMarkdown(plan: Plan, a: PlanAnalysis, options: {reportLink?:
   if (plan.description) out.push(plan.description, '');
   if (options.reportLink) out.push(`Latest run report: [${options.reportLink}](${options.reportLink})`, '');
   out.push('## Summary', '');
-  out.push(`- Tasks: ${plan.tasks.size}${plan.groups.size ? ` in ${plan.groups.size} groups` : ''}`);
+  out.push(`- Tasks: ${plan.tasks.size}${plan.groups.size ? ` in ${plan.groups.size} group${plan.groups.size === 1 ? '' : 's'}` : ''}`);
   out.push(`- Workers: ${s.workers}`);
   out.push(`- Sequential time (sum of estimates): ${min(a.sequentialMs)}`);
-  out.push(`- Wall time on ${s.workers} workers: ${min(s.makespan)} (${s.optimal ? 'proven optimal' : `lower bound ${min(s.lowerBound)}`})`);
+  out.push(`- Wall time on ${s.workers} worker${s.workers === 1 ? '' : 's'}: ${min(s.makespan)} (${s.optimal ? 'proven optimal' : `lower bound ${min(s.lowerBound)}`})`);
   out.push(`- Critical path (unlimited workers): ${min(a.unlimitedMs)}: ${a.critical.path.join(' → ')}`);
   out.push(`- Time saved by parallel work: ${min(a.sequentialMs - s.makespan)} (${pct(a.sequentialMs - s.makespan, a.sequentialMs)}), speed-up ${speedup(a.sequentialMs, s.makespan)}`);
-  if (a.withoutBarriers) out.push(`- Without group barriers (task dependencies only): ${min(a.withoutBarriers.schedule.makespan)} on ${s.workers} workers, ${min(a.withoutBarriers.unlimitedMs)} unlimited`);
-  if (a.defaultEstimateTasks.length) out.push(`- ${a.defaultEstimateTasks.length} tasks have no estimate and count as ${formatDuration(plan.defaultEstimateMs)}: ${a.defaultEstimateTasks.join(', ')}`);
+  if (a.withoutBarriers) out.push(`- Without group barriers (task dependencies only): ${min(a.withoutBarriers.schedule.makespan)} on ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${min(a.withoutBarriers.unlimitedMs)} unlimited`);
+  if (a.defaultEstimateTasks.length) out.push(`- ${a.defaultEstimateTasks.length} task${a.defaultEstimateTasks.length === 1 ? ' has' : 's have'} no estimate and count as ${formatDuration(plan.defaultEstimateMs)}: ${a.defaultEstimateTasks.join(', ')}`);
   out.push('', 'These figures are computed from the estimates in the plan; a run report measures the real ones.', '');
   out.push('## Dependency graph', '', '```mermaid', planMermaid(plan, a).trimEnd(), '```', '');
   const section = (heading: string, ids: readonly TaskId[], intro: string[]): void => {
@@ -234,7 +235,7 @@ export function planMarkdown(plan: Plan, a: PlanAnalysis, options: {reportLink?:
   for (const g of plan.groups.values()) {
     g.tasks.forEach((id) => grouped.add(id));
     const mode = g.mode === 'parallel' ? 'PARALLEL' : g.mode === 'sequential' ? 'SEQUENTIAL' : 'order by dependencies';
-    const intro = [`**Mode:** ${mode}${g.mode === 'parallel' ? ` (${g.tasks.length} tasks)` : ''}  `, `**Dependencies:** ${g.needs.length ? g.needs.map((n) => `${groupLabel(plan, n)} complete`).join(', ') : 'none'}`, ''];
+    const intro = [`**Mode:** ${mode}${g.mode === 'parallel' ? ` (${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'})` : ''}  `, `**Dependencies:** ${g.needs.length ? g.needs.map((n) => `${groupLabel(plan, n)} complete`).join(', ') : 'none'}`, ''];
     section(`## ${g.title} (${mode})`, g.tasks, intro);
   }
   const rest = a.order.filter((id) => !grouped.has(id));
@@ -286,34 +287,12 @@ function taskSection(plan: Plan, t: Task): string[] {
 }
 
 /** The CSV columns of `plan --format csv` (the CSV importer reads them back). */
-export const CSV_COLUMNS = ['id', 'title', 'group', 'priority', 'impact', 'risk', 'estimate', 'needs', 'owner', 'executor', 'status', 'size', 'files', 'tags', 'description'] as const;
+export {CSV_COLUMNS} from '../plan/import/csv.js';
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** One row per task, in file order, every dependency (barriers expanded) in `needs`. */
+/**
+ * One row per task, in file order, every dependency (barriers expanded) in `needs`: the CSV importer's own
+ * writer, so that `paraplan plan plan.csv` reads the same plan back (see `toCsv`).
+ */
 export function planCsv(plan: Plan): string {
-  const rows = [CSV_COLUMNS.join(',')];
-  for (const t of plan.tasks.values()) {
-    const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
-      id: t.id,
-      title: t.title,
-      group: t.group ?? '',
-      priority: t.priority,
-      impact: t.impact ?? '',
-      risk: t.risk ?? '',
-      estimate: t.estimate?.text ?? '',
-      needs: t.needs.map((d) => d.task).join(';'),
-      owner: t.owner ?? '',
-      executor: t.executor,
-      status: t.done ? 'done' : '',
-      size: t.size === undefined ? '' : String(t.size),
-      files: t.files.join(';'),
-      tags: t.tags.join(';'),
-      description: t.description ?? '',
-    };
-    rows.push(CSV_COLUMNS.map((c) => csvCell(cells[c])).join(','));
-  }
-  return rows.join('\n') + '\n';
+  return toCsv(csvPlanOf(plan));
 }

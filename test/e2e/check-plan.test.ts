@@ -1,6 +1,10 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {planCsv} from '../../src/cli/plan-output.js';
+import type {Plan} from '../../src/model/index.js';
+import {loadPlanSource, normalizePlan} from '../../src/plan/index.js';
 import {paraplan, ROOT, tempDir} from '../helpers/cli.js';
 
 describe('paraplan check', () => {
@@ -111,9 +115,9 @@ describe('paraplan plan', () => {
     expect(mermaid.stdout.startsWith('flowchart TD')).toBe(true);
     const csv = paraplan(['plan', 'examples/seed-000/plan.yaml', '--format', 'csv']);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('id,title,group,priority,impact,risk,estimate,needs,owner,executor,status,size,files,tags,description');
-    expect(lines).toHaveLength(15);
-    expect(lines[14]).toContain('"Rebuild, Deploy, Smoke Test"');
+    expect(lines[0]).toMatch(/^"?# plan: /);
+    expect(lines.find((l) => l.startsWith('id,'))).toMatch(/^id,title,group,priority,impact,risk,estimate,needs,owner,executor,status,size,files,tags,description,instructions,run,verify,/);
+    expect(lines.at(-1)).toContain('"Rebuild, Deploy, Smoke Test"');
   });
 
   it('groups tasks into review batches of at most N lines', () => {
@@ -139,28 +143,137 @@ describe('paraplan plan', () => {
 });
 
 describe('plan --format csv round trip', () => {
-  it('imports back to the same tasks, fields and dependencies', () => {
+  /** A normalized plan as plain data: tasks without locations, dependencies as sorted ids, group membership. */
+  async function loaded(file: string): Promise<Record<string, unknown>> {
+    const source = await loadPlanSource(file);
+    if (!source.ok) throw new Error(JSON.stringify(source.error));
+    const {plan, diagnostics} = normalizePlan(source.value);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    if (!plan) throw new Error('no plan');
+    return comparable(plan);
+  }
+
+  function comparable(plan: Plan): Record<string, unknown> {
+    return {
+      name: plan.name,
+      description: plan.description,
+      concurrency: plan.concurrency,
+      defaultEstimateMs: plan.defaultEstimateMs,
+      pools: [...plan.pools],
+      executors: [...plan.executors.values()].map(({location: _, ...e}) => e),
+      groups: [...plan.groups.values()].map((g) => ({id: g.id, tasks: g.tasks})),
+      tasks: [...plan.tasks.values()].map(({location: _, needs, verify, ...t}) => ({...t, needs: needs.map((d) => d.task).sort(), verify: verify.map(({location: _l, ...v}) => v)})),
+    };
+  }
+
+  it('imports back to the same plan, field by field', async () => {
     const dir = tempDir({
-      'plan.yaml': `name: round trip
+      'plan.yaml': `name: "round trip: \`v2\`, ünïcode"
+description: "Two lines,\\nwith \\"quotes\\""
+concurrency: 3
+defaults: {estimate: 45m, retries: 1}
+pools: {db: 1}
+executors:
+  reviewer: {kind: agent, preset: claude, model: opus}
 groups:
-  - {id: build, mode: parallel}
+  - {id: build, title: Build it, mode: parallel}
   - {id: ship, needs: [build]}
+  - {id: seq, mode: sequential}
 tasks:
-  - {id: api, title: "Build the API, v2", group: build, priority: high, impact: high, risk: low, estimate: 2h, size: 120, files: ["src/api/**"], tags: [backend, api], owner: Ann, run: [make, api], description: "has \\"quotes\\", commas"}
-  - {id: ui, title: Build the UI, group: build, estimate: 4-8h, run: [make, ui], done: true}
-  - {id: deploy, title: Deploy, group: ship, needs: [api], estimate: 30m, run: [make, deploy]}
+  - id: api
+    title: "Build the \`api\`, v2; \\"fast\\""
+    group: build
+    priority: high
+    impact: high
+    risk: low
+    estimate: 2h
+    size: 120
+    files: ["src/api/**", "src/{a,b}.ts", "with; semicolon"]
+    tags: [backend, api]
+    owner: Ann
+    run: [sh, -c, "echo \\"a, b\\"\\necho 'ü ✓'"]
+    verify: [{name: "unit, tests", run: [npm, test]}, {shell: "test -f out && echo ok | grep -q ok"}, "make lint"]
+    description: "has \\"quotes\\", commas\\nand a second line "
+    instructions: "  indented\\n- step 1; step 2"
+    criteria: ["compiles; no warnings", "tests pass"]
+    returns: a summary
+    deliverables: [api.md, "[draft] notes"]
+    testStrategy: unit + e2e
+    timeout: 90s
+    retryOn: [timeout]
+    cwd: packages/api
+    env: {NODE_ENV: test, EMPTY: "", "WITH,COMMA": "a=b;c"}
+    pool: db
+    trigger: all_done
+    extra: {jira: API-1, points: 3}
+  - {id: ui, title: Build the UI, group: build, estimate: 4-8h, run: {shell: "make ui > log.txt"}, done: true, workspace: worktree}
+  - {id: review, title: Review, executor: reviewer, needs: [api], instructions: "Review the API", estimate: 30}
+  - {id: deploy, title: Deploy, group: ship, needs: [api], estimate: 30m, run: "make deploy", retries: 0}
+  - {id: milestone, group: ship, gate: true, needs: [deploy], trigger: none_failed}
+  - {id: s1, group: seq, run: [a]}
+  - {id: s2, group: seq, run: [b]}
 `,
     });
     const csv = paraplan(['plan', 'plan.yaml', '--format', 'csv', '-o', 'plan.csv'], {cwd: dir});
     expect(csv.code).toBe(0);
-    const a = JSON.parse(paraplan(['plan', 'plan.yaml', '--format', 'json'], {cwd: dir}).stdout) as {sequentialMs: number; unlimitedMs: number; tasks: {id: string; title: string; priority: string; estimateMs: number; needs: {id: string}[]; done: boolean; group: string}[]};
-    const back = paraplan(['plan', 'plan.csv', '--format', 'json'], {cwd: dir});
-    expect(back.code).toBe(0);
-    const b = JSON.parse(back.stdout) as typeof a;
-    expect(b.sequentialMs).toBe(a.sequentialMs);
-    expect(b.unlimitedMs).toBe(a.unlimitedMs);
-    const simple = (x: typeof a): unknown[] =>
-      x.tasks.map((t) => ({id: t.id, title: t.title, priority: t.priority, estimateMs: t.estimateMs, done: t.done, group: t.group, needs: t.needs.map((n) => n.id).sort()}));
-    expect(simple(b)).toEqual(simple(a));
+    const text = readFileSync(join(dir, 'plan.csv'), 'utf8');
+    expect(text).toContain('"[""sh"",""-c"",""echo \\""a, b\\""\\necho \'ü ✓\'""]"');
+    const a = await loaded(join(dir, 'plan.yaml'));
+    const b = await loaded(join(dir, 'plan.csv'));
+    // Field by field first, for a readable failure; then the whole.
+    const at = (x: Record<string, unknown>, i: number): Record<string, unknown> => (x['tasks'] as Record<string, unknown>[])[i]!;
+    for (let i = 0; i < (a['tasks'] as unknown[]).length; i++) {
+      for (const key of Object.keys(at(a, i))) expect({task: at(a, i)['id'], key, value: at(b, i)[key]}).toEqual({task: at(a, i)['id'], key, value: at(a, i)[key]});
+    }
+    expect(b).toEqual(a);
+    // The CLI reads it back with the same figures.
+    const ja = JSON.parse(paraplan(['plan', 'plan.yaml', '--format', 'json'], {cwd: dir}).stdout) as {sequentialMs: number; unlimitedMs: number; plan: string};
+    const jb = JSON.parse(paraplan(['plan', 'plan.csv', '--format', 'json'], {cwd: dir}).stdout) as typeof ja;
+    expect([jb.plan, jb.sequentialMs, jb.unlimitedMs]).toEqual([ja.plan, ja.sequentialMs, ja.unlimitedMs]);
+  });
+
+  it('imports random plans back to the same plan (property)', async () => {
+    const dir = tempDir();
+    const text = fc.string({unit: fc.constantFrom('a', 'Z', ' ', ',', ';', '"', '`', '\n', '[', '{', '#', 'é', '✓', '\\', "'")});
+    // An empty text cell reads as "not given" (a spreadsheet cannot tell them apart): texts are non-empty.
+    const nonEmpty = text.filter((s) => s.trim() !== '');
+    const command = fc.oneof(fc.array(text, {minLength: 1, maxLength: 3}), nonEmpty.map((s) => ({shell: s})));
+    const task = fc.record(
+      {
+        title: nonEmpty,
+        description: nonEmpty,
+        priority: fc.constantFrom('critical', 'high', 'medium', 'low'),
+        estimate: fc.constantFrom('15m', '2h', '4-8h', '1.5d', 30),
+        run: command,
+        verify: fc.array(fc.oneof(command, fc.record({name: text, run: command})), {maxLength: 2}),
+        criteria: fc.array(text, {maxLength: 3}),
+        files: fc.array(nonEmpty.map((s) => `src/${s}`), {maxLength: 3}),
+        tags: fc.array(nonEmpty, {maxLength: 3}),
+        env: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,5}$/), text, {maxKeys: 2}),
+        owner: nonEmpty,
+        done: fc.boolean(),
+        group: fc.constantFrom('g1', 'g 2', 'g3'),
+      },
+      {requiredKeys: []},
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(task, {minLength: 1, maxLength: 5}), fc.array(fc.nat(), {maxLength: 6}), nonEmpty, async (tasks, edges, name) => {
+        const written = {
+          name,
+          tasks: tasks.map((t, i) => ({id: `t${i}`, ...t, needs: edges.map((e) => `t${e % (i + 1)}`).filter((id, j, all) => id !== `t${i}` && all.indexOf(id) === j)})),
+        };
+        const file = join(dir, `p${n++}`);
+        writeFileSync(`${file}.json`, JSON.stringify(written));
+        const source = await loadPlanSource(`${file}.json`);
+        if (!source.ok) throw new Error('unreadable');
+        const {plan} = normalizePlan(source.value);
+        if (!plan) return;
+        writeFileSync(`${file}.csv`, planCsv(plan));
+        const back = await loaded(`${file}.csv`);
+        expect(back).toEqual(comparable(plan));
+      }),
+      {numRuns: 60},
+    );
   });
 });
