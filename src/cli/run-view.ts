@@ -28,8 +28,15 @@ export function ndjsonView(io: CliIo): RunView {
 /** What both human views share: counts, log paths, the line printed for an event. */
 class Tracker {
   readonly running = new Map<TaskId, {start: number; attempt: number; logPath: string}>();
+  /** Tasks in `retry_wait`, with when their next attempt may start. */
+  readonly retrying = new Map<TaskId, number>();
+  /** Attempts cancelled (Ctrl-C, `paraplan cancel`): the task's own `cancelled` line says it, with these facts. */
+  readonly #cancelledAttempts = new Map<TaskId, {line: string; after: string; log: string}>();
   done = 0;
+  /** Tasks that ran and failed. */
   failed = 0;
+  /** Tasks that did not run because a dependency failed (`upstream_failed`): not counted as failed. */
+  notRun = 0;
   total = 0;
   startedAt = Date.now();
   doneEstimateMs = 0;
@@ -62,7 +69,7 @@ class Tracker {
         switch (e.reason) {
           case 'started':
             this.startedAt = e.at;
-            return `${paint(io, 'bold', 'paraplan')}: ${e.resumed ? 'resuming' : 'run'} ${e.run} of "${e.planName}": ${e.tasks} tasks on ${e.workers} worker${e.workers === 1 ? '' : 's'}`;
+            return `${paint(io, 'bold', 'paraplan')}: ${e.resumed ? 'resuming' : 'run'} ${e.run} of "${e.planName}": ${e.tasks} task${e.tasks === 1 ? '' : 's'} on ${e.workers} worker${e.workers === 1 ? '' : 's'}`;
           case 'cancel-requested':
             return paint(io, 'yellow', `cancelling (${e.by === 'command' ? 'paraplan cancel' : 'signal'}): running tasks are being stopped`);
           case 'interrupted':
@@ -85,12 +92,23 @@ class Tracker {
             this.running.delete(e.task);
             const tail = e.outputTail ? `\n${indent(lastLines(e.outputTail, 5))}` : '';
             const log = this.#log(r?.logPath ?? `logs/${e.run}/${encodeURIComponent(e.task)}.${e.attempt}.log`);
-            return `${paint(io, 'red', '✗')} ${e.task}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''} ${paint(io, 'red', e.outcome)} after ${formatDuration(e.durationMs)}: ${e.message ?? ''} ${paint(io, 'gray', `(log: ${log})`)}${e.outcome === 'lost' ? '' : tail}`;
+            const after = formatDuration(r ? e.at - r.start : e.durationMs);
+            const line = `${paint(io, 'red', '✗')} ${e.task}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''} ${paint(io, 'red', e.outcome)} after ${after}: ${e.message ?? ''} ${paint(io, 'gray', `(log: ${log})`)}${e.outcome === 'lost' ? '' : tail}`;
+            if (e.outcome === 'cancelled') {
+              // The task's `cancelled` event follows and prints the one line for it (with this duration and log).
+              this.#cancelledAttempts.set(e.task, {line, after, log});
+              return undefined;
+            }
+            return line;
           }
         }
         return undefined;
       case 'task': {
         const finishedNow = e.status === 'succeeded' || e.status === 'failed' || e.status === 'upstream_failed' || e.status === 'skipped' || e.status === 'cancelled';
+        if (e.status === 'retry_wait' && e.retryAt !== undefined) this.retrying.set(e.task, e.retryAt);
+        else this.retrying.delete(e.task);
+        const cancelledAttempt = this.#cancelledAttempts.get(e.task);
+        this.#cancelledAttempts.delete(e.task);
         if (finishedNow) {
           this.done++;
           const est = this.#estimate(e.task);
@@ -105,18 +123,22 @@ class Tracker {
           }
           case 'failed':
             this.failed++;
-            // The attempt's line already said why.
-            if (e.reason === 'attempt-failed') return undefined;
+            // The attempt's line already said why (a cancelled attempt's line was held back: print it now).
+            if (e.reason === 'attempt-failed') return cancelledAttempt?.line;
             return `${paint(io, 'red', '✗')} ${e.task} ${paint(io, 'red', 'failed')}${e.message ? `: ${e.message}` : ''}`;
           case 'upstream_failed':
-            this.failed++;
-            return `${paint(io, 'yellow', '⊘')} ${e.task} not run: ${e.message ?? 'a dependency failed'}`;
+            this.notRun++;
+            return `${paint(io, 'yellow', '⊘')} ${e.task} upstream_failed (not run): ${e.message ?? 'a dependency failed'}`;
           case 'skipped':
             return `${paint(io, 'gray', '–')} ${e.task} skipped: ${e.message ?? e.reason}`;
-          case 'cancelled':
-            return `${paint(io, 'yellow', '⊘')} ${e.task} cancelled${e.message ? `: ${e.message}` : ''}`;
+          case 'cancelled': {
+            this.running.delete(e.task);
+            const facts = cancelledAttempt ? ` after ${cancelledAttempt.after}` : '';
+            const log = cancelledAttempt ? ` ${paint(io, 'gray', `(log: ${cancelledAttempt.log})`)}` : '';
+            return `${paint(io, 'yellow', '⊘')} ${e.task} cancelled${facts}${e.message ? `: ${e.message}` : ''}${log}`;
+          }
           case 'retry_wait':
-            return `${paint(io, 'yellow', '↻')} ${e.task}: ${e.message ?? 'retrying'}`;
+            return `${cancelledAttempt ? `${cancelledAttempt.line}\n` : ''}${paint(io, 'yellow', '↻')} ${e.task}: ${e.message ?? 'retrying'}`;
           case 'pending':
             if (e.reason === 'reset') {
               this.done = Math.max(0, this.done);
@@ -135,10 +157,32 @@ class Tracker {
   /** Plain mode prints a line when a task starts; the TTY view shows it in the live block instead. */
   plainStarts = true;
 
+  /**
+   * The time left: the remaining estimates scaled by the pace so far, but never less than what must still happen on
+   * the clock: a pending retry's wait plus its task's estimate, or a running task's remaining estimate (its timeout
+   * when it has overrun the estimate). Undefined when nothing is known.
+   */
+  etaMs(now: number): number | undefined {
+    const scaled = this.doneEstimateMs > 0 && this.remainingEstimateMs > 0 ? ((now - this.startedAt) / this.doneEstimateMs) * this.remainingEstimateMs : undefined;
+    let floor = 0;
+    for (const [task, r] of this.running) floor = Math.max(floor, this.#remainingOf(task, now - r.start));
+    for (const [task, retryAt] of this.retrying) floor = Math.max(floor, Math.max(0, retryAt - now) + this.#remainingOf(task, 0));
+    if (scaled === undefined && floor === 0) return undefined;
+    return Math.max(scaled ?? 0, floor);
+  }
+
+  /** What is left of one attempt of `task` that has run `elapsed` ms: its estimate, bounded by its timeout. */
+  #remainingOf(task: TaskId, elapsed: number): number {
+    const timeoutMs = this.#opts.plan.tasks.get(task)?.timeoutMs;
+    const byTimeout = timeoutMs !== undefined ? Math.max(0, timeoutMs - elapsed) : undefined;
+    const byEstimate = this.#estimate(task) - elapsed;
+    if (byEstimate > 0) return byTimeout !== undefined ? Math.min(byEstimate, byTimeout) : byEstimate;
+    return byTimeout ?? 0;
+  }
+
   eta(now: number): string | undefined {
-    if (this.doneEstimateMs <= 0 || this.remainingEstimateMs <= 0) return undefined;
-    const elapsed = now - this.startedAt;
-    return formatDuration((elapsed / this.doneEstimateMs) * this.remainingEstimateMs);
+    const ms = this.etaMs(now);
+    return ms === undefined ? undefined : formatDuration(ms);
   }
 }
 
@@ -200,7 +244,8 @@ export function ttyView(io: CliIo, options: RunViewOptions & {readonly columns?:
     if (running.length > shown.length) lines.push(paint(io, 'gray', `  ... and ${running.length - shown.length} more running`));
     const eta = tracker.eta(now);
     const failed = tracker.failed ? paint(io, 'red', ` · ${tracker.failed} failed`) : '';
-    lines.push(truncate(`  ${tracker.done}/${tracker.total} done${failed} · ${formatDuration(now - tracker.startedAt)} elapsed${eta ? ` · ETA ~${eta}` : ''}`, width));
+    const notRun = tracker.notRun ? paint(io, 'yellow', ` · ${tracker.notRun} not run (upstream_failed)`) : '';
+    lines.push(truncate(`  ${tracker.done}/${tracker.total} done${failed}${notRun} · ${formatDuration(now - tracker.startedAt)} elapsed${eta ? ` · ETA ~${eta}` : ''}`, width));
     return lines;
   };
   const redraw = (above?: string): void => {

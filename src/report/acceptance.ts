@@ -64,7 +64,7 @@ function acceptanceText(r: Report, t: ReportTask): string {
   }
   out.push('## Changes', '');
   if (t.changes) {
-    out.push(`${t.changes.filesChanged} files changed, +${t.changes.insertions} −${t.changes.deletions}.`, '');
+    out.push(`${t.changes.filesChanged} file${t.changes.filesChanged === 1 ? '' : 's'} changed, +${t.changes.insertions} −${t.changes.deletions}.`, '');
     if (t.changes.commits.length) for (const c of t.changes.commits) out.push(`- ${mdCode(c)}`);
     else out.push('No commit.');
   } else out.push('No changes were recorded for this task.');

@@ -1,7 +1,8 @@
-import type {AttemptOutcome, Plan, Priority, StoredEvent, Task, TaskId, TaskStatus} from '../model/index.js';
+import type {AttemptOutcome, Plan, Priority, StoredEvent, Task, TaskId, TaskStatus, VerifyResult} from '../model/index.js';
 import {ATTEMPT_OUTCOMES, commandText, PRIORITIES, TASK_STATUSES} from '../model/index.js';
 import type {AttemptRecord, RunRecord, TaskRecord} from '../store/store.js';
 import {formatOutcome} from './format.js';
+import {runActiveTime} from './runner-sessions.js';
 import type {
   BlockedTask,
   Evidence,
@@ -102,8 +103,8 @@ function reportTask(t: TaskRecord, records: readonly AttemptRecord[], planTask: 
   const attempts = records.map((a) => reportAttempt(a, logTails));
   const last = attempts[attempts.length - 1];
   const evidence = evidenceOf(t, records);
-  const actualMs = sum(records.map((a) => a.durationMs ?? 0));
-  const finishedAttempts = records.filter((a) => a.durationMs !== undefined).length;
+  const actualMs = sum(records.map((a) => attemptMs(a) ?? 0));
+  const finishedAttempts = records.filter((a) => attemptMs(a) !== undefined).length;
   const estimateMs = planTask?.estimate ? (planTask.estimate.low + planTask.estimate.high) / 2 : null;
   const withChanges = [...records].reverse().find((a) => a.changes !== undefined);
   const withBranch = [...records].reverse().find((a) => a.worktree !== undefined);
@@ -143,7 +144,8 @@ function reportAttempt(a: AttemptRecord, logTails: ReadonlyMap<string, string> |
     worker: a.worker,
     startedAt: a.startedAt,
     finishedAt: a.finishedAt ?? null,
-    durationMs: a.durationMs ?? null,
+    durationMs: attemptMs(a) ?? null,
+    executionMs: a.durationMs ?? null,
     outcome: a.outcome ?? null,
     exitCode: a.exitCode ?? null,
     signal: a.signal ?? null,
@@ -151,7 +153,7 @@ function reportAttempt(a: AttemptRecord, logTails: ReadonlyMap<string, string> |
     logPath: a.logPath,
     logTail: fromLog ?? a.outputTail ?? null,
     logTailSource: fromLog !== undefined ? 'log-file' : a.outputTail !== undefined ? 'output-tail' : 'none',
-    verify: a.verify,
+    verify: a.verify.map(withoutVerifyHeader),
     result: a.result ?? null,
     usage: a.usage ?? null,
     branch: a.worktree?.branch ?? null,
@@ -292,8 +294,10 @@ function reportTime(input: ReportInput, tasks: readonly ReportTask[]): ReportTim
   const lastEventAt = maxOf(events.map((e) => e.at));
   const wallEnd: ReportTime['wallEnd'] = run.finishedAt !== undefined ? 'finished' : run.status === 'running' ? 'now' : 'last-event';
   const endAt = run.finishedAt ?? (run.status === 'running' ? now : (lastEventAt ?? lastAttemptEnd(attempts) ?? run.startedAt));
-  const wallMs = Math.max(0, endAt - run.startedAt);
-  const taskTimeMs = sum(attempts.map((a) => a.durationMs ?? 0));
+  const active = runActiveTime(run, events, now);
+  // Without events (older callers), the attempts may outlast the run record: keep the old end then.
+  const wallMs = events.length ? active.activeMs : Math.max(0, endAt - run.startedAt);
+  const taskTimeMs = sum(attempts.map((a) => attemptMs(a) ?? 0));
   const speedup = wallMs > 0 ? taskTimeMs / wallMs : null;
   const started = events.find((e) => e.type === 'run' && e.reason === 'started');
   const predictedMs = started && started.type === 'run' && started.reason === 'started' ? (started.predictedMs ?? null) : null;
@@ -304,6 +308,9 @@ function reportTime(input: ReportInput, tasks: readonly ReportTask[]): ReportTim
   return {
     wallMs,
     wallEnd,
+    spanMs: Math.max(0, endAt - run.startedAt),
+    idleMs: events.length ? active.idleMs : 0,
+    sessions: events.length ? active.sessions : [{startedAt: run.startedAt, endedAt: run.startedAt + wallMs, end: wallEnd, ms: wallMs}],
     taskTimeMs,
     speedup,
     parallelEfficiency: speedup !== null && run.workers > 0 ? speedup / run.workers : null,
@@ -314,6 +321,22 @@ function reportTime(input: ReportInput, tasks: readonly ReportTask[]): ReportTim
     plannedCriticalPathActualMs: input.planned ? sum(input.planned.criticalPath.map((id) => actualById.get(id) ?? 0)) : null,
     estimates: {tasksCompared: compared.length, estimatedMs, actualMs, ratio: estimatedMs > 0 ? actualMs / estimatedMs : null},
   };
+}
+
+/**
+ * An attempt's time as the user sees it: from its `attempt started` event to its `attempt finished` event, so the
+ * command, its verify commands and the worktree set-up and release all count. The executor's own measure
+ * (`AttemptRecord.durationMs`) is used only for an attempt recorded without a finish time; undefined while it runs.
+ */
+export function attemptMs(a: Pick<AttemptRecord, 'startedAt' | 'finishedAt' | 'durationMs'>): number | undefined {
+  if (a.finishedAt !== undefined) return Math.max(0, a.finishedAt - a.startedAt);
+  return a.durationMs;
+}
+
+/** A verify result's output without the `--- verify: NAME ---` line the runner writes to the log before it. */
+function withoutVerifyHeader(v: VerifyResult): VerifyResult {
+  const header = /^--- verify: .* ---\r?\n?/;
+  return header.test(v.outputTail) ? {...v, outputTail: v.outputTail.replace(header, '')} : v;
 }
 
 function lastAttemptEnd(attempts: readonly AttemptRecord[]): number | undefined {
@@ -448,7 +471,7 @@ function comparison(input: ReportInput): ReportComparison {
     {metric: 'succeeded', unit: 'count', before: before.summary.byStatus.succeeded, after: after.summary.byStatus.succeeded},
     {metric: 'succeeded, verified', unit: 'count', before: before.summary.succeeded.verified, after: after.summary.succeeded.verified},
     {metric: 'failed', unit: 'count', before: before.summary.byStatus.failed, after: after.summary.byStatus.failed},
-    {metric: 'not run (upstream failed)', unit: 'count', before: before.summary.byStatus.upstream_failed, after: after.summary.byStatus.upstream_failed},
+    {metric: 'upstream_failed (not run: a dependency failed)', unit: 'count', before: before.summary.byStatus.upstream_failed, after: after.summary.byStatus.upstream_failed},
     {metric: 'skipped', unit: 'count', before: before.summary.byStatus.skipped, after: after.summary.byStatus.skipped},
     {metric: 'cancelled', unit: 'count', before: before.summary.byStatus.cancelled, after: after.summary.byStatus.cancelled},
     {metric: 'attempts', unit: 'count', before: before.summary.attempts, after: after.summary.attempts},

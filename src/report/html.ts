@@ -1,7 +1,7 @@
 import {escapeHtml} from './escape.js';
 import {formatCount, formatMs, formatOutcome, formatPercent, formatRatio, formatTime, formatUsd, lastLines} from './format.js';
 import {GANTT_LEGEND, outcomeColor, svgGantt} from './gantt.js';
-import {comparisonValue, planStatusText, STATUS_LABEL, STATUS_ORDER, timeRows, wallNote} from './markdown.js';
+import {comparisonValue, planStatusText, plural, STATUS_LABEL, STATUS_ORDER, timeRows, wallNote, wallText} from './markdown.js';
 import type {Report, ReportAttempt, ReportTask} from './report.js';
 
 /** Markup that is already safe (built by {@link html}). */
@@ -89,11 +89,11 @@ ${r.plan.notes.length ? html`<ul class="note">${r.plan.notes.map((n) => html`<li
 <h2>Summary</h2>
 <div class="cards">
 <div class="card"><b class="s-${r.run.status === 'succeeded' ? 'succeeded' : 'failed'}">${r.run.status}</b><span>run status</span></div>
-<div class="card"><b>${formatMs(r.time.wallMs)}</b><span>wall time${wallNote(r)}</span></div>
-<div class="card"><b>${s.succeeded.total} / ${s.tasks}</b><span>tasks succeeded (${s.succeeded.verified} verified, ${s.succeeded.unverified} unverified, ${s.succeeded.gates} gates)</span></div>
+<div class="card"><b>${formatMs(r.time.wallMs)}</b><span>wall time${r.time.sessions.length > 1 ? ` (${wallText(r)})` : ''}${wallNote(r)}</span></div>
+<div class="card"><b>${s.succeeded.total} / ${s.tasks}</b><span>tasks succeeded (${s.succeeded.verified} verified, ${s.succeeded.unverified} unverified, ${plural(s.succeeded.gates, 'gate')})</span></div>
 <div class="card"><b class="s-failed">${s.byStatus.failed}</b><span>failed</span></div>
 <div class="card"><b>${formatRatio(r.time.speedup)}</b><span>measured speed-up</span></div>
-<div class="card"><b>${formatUsd(s.usage.costUsd)}</b><span>cost (${s.usage.attemptsWithUsage} attempts reported usage)</span></div>
+<div class="card"><b>${formatUsd(s.usage.costUsd)}</b><span>cost (${plural(s.usage.attemptsWithUsage, 'attempt')} reported usage)</span></div>
 </div>
 <table id="states"><thead><tr><th>State</th><th>Tasks</th></tr></thead><tbody>
 ${STATUS_ORDER.map((st) => html`<tr data-status="${st}"><td class="s-${st}">${STATUS_LABEL[st]}</td><td class="n">${s.byStatus[st]}</td></tr>`)}
@@ -101,7 +101,7 @@ ${STATUS_ORDER.map((st) => html`<tr data-status="${st}"><td class="s-${st}">${ST
 </tbody></table>
 <p>Attempts: ${s.attempts}${s.succeededAfterRetry.length ? html`; succeeded after a retry: ${s.succeededAfterRetry.join(', ')}` : ''}.
 Tokens in ${formatCount(s.usage.inputTokens)}, out ${formatCount(s.usage.outputTokens)}.
-${s.changes.tasksWithChanges ? `Changes: ${s.changes.commits} commits, ${s.changes.filesChanged} files changed, +${s.changes.insertions} −${s.changes.deletions}.` : ''}</p>
+${s.changes.tasksWithChanges ? `Changes: ${plural(s.changes.commits, 'commit')}, ${plural(s.changes.filesChanged, 'file')} changed, +${s.changes.insertions} −${s.changes.deletions}.` : ''}</p>
 ${
   s.byPriority.length
     ? html`<h3>Completion by priority</h3>
@@ -163,7 +163,7 @@ ${
 ${
   r.remaining.blocked.length
     ? html`<table><thead><tr><th>Blocked task</th><th>Waiting on</th><th>Fix first</th></tr></thead><tbody>
-${r.remaining.blocked.map((b) => html`<tr><td><code>${b.task}</code></td><td>${b.by.map((d) => `${d.task} (${STATUS_LABEL[d.status]})`).join(', ')}</td><td>${b.rootCauses.join(', ') || 'n/a'}</td></tr>`)}
+${r.remaining.blocked.map((b) => html`<tr><td><code>${b.task}</code></td><td>${b.by.map((d) => `${d.task}: ${STATUS_LABEL[d.status]}`).join('; ')}</td><td>${b.rootCauses.join(', ') || 'n/a'}</td></tr>`)}
 </tbody></table>`
     : ''
 }`
@@ -216,14 +216,14 @@ ${t.message ? html`<li>Message: ${t.message}</li>` : ''}
 <li>Priority: ${t.priority ?? 'n/a'}; executor: ${t.executor}; needs: ${t.needs.length ? t.needs.join(', ') : 'none'}</li>
 <li>Estimated ${t.estimateMs === null ? 'n/a' : `${formatMs(t.estimateMs)}${t.estimateText ? ` (${t.estimateText})` : ''}`}; actual ${formatMs(t.actualMs)} over ${t.attempts.length} attempt${t.attempts.length === 1 ? '' : 's'}; ratio ${formatRatio(t.estimateRatio)}</li>
 ${t.branch ? html`<li>Branch: <code>${t.branch}</code></li>` : ''}
-${t.changes ? html`<li>Changes: ${t.changes.filesChanged} files changed, +${t.changes.insertions} −${t.changes.deletions}; commits: ${t.changes.commits.length ? t.changes.commits.join(', ') : 'none'}</li>` : ''}
+${t.changes ? html`<li>Changes: ${plural(t.changes.filesChanged, 'file')} changed, +${t.changes.insertions} −${t.changes.deletions}; commits: ${t.changes.commits.length ? t.changes.commits.join(', ') : 'none'}</li>` : ''}
 ${t.usage.attemptsWithUsage ? html`<li>Usage: ${formatUsd(t.usage.costUsd)}; tokens in ${formatCount(t.usage.inputTokens)}, out ${formatCount(t.usage.outputTokens)}</li>` : ''}
 ${t.criteria.length ? html`<li>Success criteria (plan): ${t.criteria.join('; ')}</li>` : ''}
 ${t.verifyDefined.length ? html`<li>Verify commands (plan): ${t.verifyDefined.map((v) => html`<code>${v}</code> `)}</li>` : ''}
 </ul>
 ${
   t.attempts.length
-    ? html`<table><thead><tr><th>Attempt</th><th>Worker</th><th>Started</th><th>Duration</th><th>Outcome</th><th>Exit code</th></tr></thead><tbody>
+    ? html`<table><thead><tr><th>Attempt</th><th>Worker (from 1)</th><th>Started</th><th>Time (finished − started)</th><th>Outcome</th><th>Exit code</th></tr></thead><tbody>
 ${t.attempts.map((a) => html`<tr><td class="n">${a.attempt}</td><td class="n">${a.worker + 1}</td><td>${formatTime(a.startedAt)}</td><td class="n">${formatMs(a.durationMs)}</td><td>${formatOutcome(a.outcome, a.exitCode)}</td><td class="n">${a.exitCode ?? a.signal ?? 'n/a'}</td></tr>`)}
 </tbody></table>`
     : ''

@@ -20,7 +20,8 @@ export type {
   UsageTotals,
 } from './report.js';
 export {REPORT_SCHEMA_VERSION} from './report.js';
-export {buildReport, type ReportInput, type ReportPlanInput, type RunRecords} from './build-report.js';
+export {runActiveTime, activeTimeText, type RunActiveTime, type RunnerSession} from './runner-sessions.js';
+export {attemptMs, buildReport, type ReportInput, type ReportPlanInput, type RunRecords} from './build-report.js';
 export {reportMarkdown, STATUS_LABEL} from './markdown.js';
 export {reportJson} from './json.js';
 export {reportHtml} from './html.js';

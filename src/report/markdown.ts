@@ -1,14 +1,15 @@
 import type {TaskStatus} from '../model/index.js';
-import {mdBlock, mdCode, mdText} from './escape.js';
+import {mdBlock, mdCode, mdRow, mdText} from './escape.js';
 import {formatCount, formatMs, formatOutcome, formatPercent, formatRatio, formatTime, formatUsd, lastLines} from './format.js';
 import {mermaidGantt} from './gantt.js';
 import type {Report, ReportComparison, ReportTask} from './report.js';
+import {activeTimeText} from './runner-sessions.js';
 
 /** How each task state is named in reports. Skipped, cancelled and not-run tasks are never called passed. */
 export const STATUS_LABEL: Readonly<Record<TaskStatus, string>> = {
   succeeded: 'succeeded',
   failed: 'failed',
-  upstream_failed: 'not run (dependency failed)',
+  upstream_failed: 'upstream_failed (not run: a dependency failed)',
   skipped: 'skipped',
   cancelled: 'cancelled',
   pending: 'pending',
@@ -41,24 +42,24 @@ export function reportMarkdown(r: Report): string {
 
   out.push('## Summary', '');
   out.push(`- Status: **${r.run.status}**`);
-  out.push(`- Wall time: ${formatMs(r.time.wallMs)}${wallNote(r)}`);
+  out.push(`- Wall time: ${wallText(r)}${wallNote(r)}`);
   out.push(
-    `- Tasks: ${s.tasks}; succeeded ${s.succeeded.total} (verified ${s.succeeded.verified}, completed unverified ${s.succeeded.unverified}, gates ${s.succeeded.gates}); failed ${s.byStatus.failed}; not run (dependency failed) ${s.byStatus.upstream_failed}; skipped ${s.byStatus.skipped}; cancelled ${s.byStatus.cancelled}; not finished ${s.notFinished}`,
+    `- Tasks: ${s.tasks}; succeeded ${s.succeeded.total} (verified ${s.succeeded.verified}, completed unverified ${s.succeeded.unverified}, gates ${s.succeeded.gates}); failed ${s.byStatus.failed}; upstream_failed (not run: a dependency failed) ${s.byStatus.upstream_failed}; skipped ${s.byStatus.skipped}; cancelled ${s.byStatus.cancelled}; not finished ${s.notFinished}`,
   );
   out.push(`- Attempts: ${s.attempts}${s.succeededAfterRetry.length ? `; succeeded after a retry: ${s.succeededAfterRetry.map(mdCode).join(', ')}` : ''}`);
   out.push(`- Cost: ${formatUsd(s.usage.costUsd)}; tokens in ${formatCount(s.usage.inputTokens)}, out ${formatCount(s.usage.outputTokens)} (${s.usage.attemptsWithUsage} attempt${s.usage.attemptsWithUsage === 1 ? '' : 's'} reported usage)`);
   if (s.changes.tasksWithChanges) {
-    out.push(`- Changes: ${s.changes.commits} commit${s.changes.commits === 1 ? '' : 's'}, ${s.changes.filesChanged} files changed, +${s.changes.insertions} −${s.changes.deletions} (${s.changes.tasksWithChanges} tasks)`);
+    out.push(`- Changes: ${s.changes.commits} commit${s.changes.commits === 1 ? '' : 's'}, ${plural(s.changes.filesChanged, 'file')} changed, +${s.changes.insertions} −${s.changes.deletions} (${plural(s.changes.tasksWithChanges, 'task')})`);
   }
   out.push('');
   out.push('| State | Tasks |', '| --- | ---: |');
-  for (const st of STATUS_ORDER) out.push(`| ${STATUS_LABEL[st]} | ${s.byStatus[st]} |`);
+  for (const st of STATUS_ORDER) out.push(mdRow([STATUS_LABEL[st], String(s.byStatus[st])]));
   out.push(`| **total** | **${s.tasks}** |`, '');
 
   if (s.byPriority.length) {
     out.push('### Completion by priority', '');
     out.push('| Priority | Total | Succeeded | of which verified | Failed | Other | Succeeded % |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const p of s.byPriority) out.push(`| ${p.priority} | ${p.total} | ${p.succeeded} | ${p.verified} | ${p.failed} | ${p.other} | ${formatPercent(p.succeededRatio)} |`);
+    for (const p of s.byPriority) out.push(mdRow([p.priority, String(p.total), String(p.succeeded), String(p.verified), String(p.failed), String(p.other), formatPercent(p.succeededRatio)]));
     out.push('', '"Other" counts tasks not run because a dependency failed, skipped, cancelled and unfinished ones.', '');
   }
 
@@ -85,7 +86,7 @@ export function reportMarkdown(r: Report): string {
   out.push('| Task | Title | Status | Attempts | Estimated | Actual | Actual / estimated | Executor |', '| --- | --- | --- | ---: | ---: | ---: | ---: | --- |');
   for (const t of r.tasks) {
     out.push(
-      `| ${mdCode(t.id)} | ${mdText(t.title)} | ${mdText(t.statusText)} | ${t.attempts.length} | ${t.estimateMs === null ? 'n/a' : formatMs(t.estimateMs)} | ${formatMs(t.actualMs)} | ${formatRatio(t.estimateRatio)} | ${mdText(t.executor)} |`,
+      mdRow([mdCode(t.id), mdText(t.title), mdText(t.statusText), String(t.attempts.length), t.estimateMs === null ? 'n/a' : formatMs(t.estimateMs), formatMs(t.actualMs), formatRatio(t.estimateRatio), mdText(t.executor)]),
     );
   }
   out.push('');
@@ -100,7 +101,7 @@ export function reportMarkdown(r: Report): string {
     if (r.remaining.blocked.length) {
       out.push('| Blocked task | Waiting on | Fix first |', '| --- | --- | --- |');
       for (const b of r.remaining.blocked) {
-        out.push(`| ${mdCode(b.task)} | ${b.by.map((d) => `${mdCode(d.task)} (${STATUS_LABEL[d.status]})`).join(', ')} | ${b.rootCauses.map(mdCode).join(', ') || 'n/a'} |`);
+        out.push(mdRow([mdCode(b.task), b.by.map((d) => `${mdCode(d.task)}: ${STATUS_LABEL[d.status]}`).join('; '), b.rootCauses.map(mdCode).join(', ') || 'n/a']));
       }
       out.push('');
     }
@@ -129,6 +130,24 @@ export function planStatusText(status: Report['plan']['status']): string {
   }
 }
 
+/** The wall time in words: `1.00 s`, or `1.00 s over 2 runner sessions; 19.0 s idle between them not counted`. */
+export function wallText(r: Report): string {
+  return activeTimeText({activeMs: r.time.wallMs, sessions: r.time.sessions, idleMs: r.time.idleMs});
+}
+
+/** How the wall time is computed, for the Time table. */
+export function wallHow(r: Report): string {
+  const n = r.time.sessions.length;
+  const base = 'run finish − run start';
+  if (n <= 1) return base;
+  return `sum of the ${n} runner sessions' active time (each from its start to its finish or last event); ${formatMs(r.time.idleMs)} idle between them not counted (from the first start to the last end: ${formatMs(r.time.spanMs)})`;
+}
+
+/** `1 task`, `2 tasks`. */
+export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : pluralNoun}`;
+}
+
 export function wallNote(r: Report): string {
   switch (r.time.wallEnd) {
     case 'finished':
@@ -144,8 +163,8 @@ export function wallNote(r: Report): string {
 export function timeRows(r: Report): [string, string, string][] {
   const t = r.time;
   const rows: [string, string, string][] = [
-    ['Wall time', formatMs(t.wallMs), `run finish − run start${wallNote(r)}`],
-    ['Task time', formatMs(t.taskTimeMs), `sum of the durations of all ${r.summary.attempts} attempts, retries included`],
+    ['Wall time', formatMs(t.wallMs), `${wallHow(r)}${wallNote(r)}`],
+    ['Task time', formatMs(t.taskTimeMs), `sum of the times (finished − started) of ${r.summary.attempts === 1 ? 'the 1 attempt' : `all ${r.summary.attempts} attempts, retries included`}`],
     ['Measured speed-up', formatRatio(t.speedup), 'task time / wall time'],
     ['Parallel efficiency', formatPercent(t.parallelEfficiency), `speed-up / ${r.run.workers} worker${r.run.workers === 1 ? '' : 's'}`],
     ['Time saved by parallel work', formatMs(t.timeSavedMs), 'task time − wall time'],
@@ -154,7 +173,7 @@ export function timeRows(r: Report): [string, string, string][] {
     const defaults = t.planned.defaultEstimateTasks
       ? `; ${t.planned.defaultEstimateTasks} task${t.planned.defaultEstimateTasks === 1 ? ' has' : 's have'} no estimate and count${t.planned.defaultEstimateTasks === 1 ? 's' : ''} as ${formatMs(t.planned.defaultEstimateMs)}`
       : '';
-    rows.push(['Planned wall time', formatMs(t.planned.makespanMs), `best schedule of the plan's estimates on ${t.planned.workers} workers (sequential: ${formatMs(t.planned.sequentialMs)})${defaults}`]);
+    rows.push(['Planned wall time', formatMs(t.planned.makespanMs), `best schedule of the plan's estimates on ${plural(t.planned.workers, 'worker')} (sequential: ${formatMs(t.planned.sequentialMs)})${defaults}`]);
     rows.push(['Actual / planned wall time', formatRatio(t.planned.makespanMs > 0 ? t.wallMs / t.planned.makespanMs : null), 'wall time / planned wall time']);
     rows.push([
       'Planned critical path',
@@ -175,14 +194,15 @@ export function timeRows(r: Report): [string, string, string][] {
 }
 
 function timeTable(r: Report): string[] {
-  return ['| Measure | Value | How |', '| --- | ---: | --- |', ...timeRows(r).map(([m, v, h]) => `| ${m} | ${v} | ${mdText(h)} |`)];
+  return ['| Measure | Value | How |', '| --- | ---: | --- |', ...timeRows(r).map(([m, v, h]) => mdRow([m, v, mdText(h)]))];
 }
 
 function verifyTable(verify: ReportTask['attempts'][number]['verify']): string[] {
   const out = ['| Verify | Command | Exit code | Duration | Output (last lines) |', '| --- | --- | ---: | ---: | --- |'];
   for (const v of verify) {
     const exit = v.timedOut ? 'timed out' : v.exitCode === null ? `signal ${v.signal ?? '?'}` : String(v.exitCode);
-    out.push(`| ${mdText(v.name)} | ${mdCode(v.command)} | ${exit} | ${formatMs(v.durationMs)} | ${v.outputTail ? mdCode(lastLines(v.outputTail, 3)) : ''} |`);
+    const output = lastLines(v.outputTail, 3);
+    out.push(mdRow([mdText(v.name), mdCode(v.command), exit, formatMs(v.durationMs), output ? mdCode(output) : '(no output)']));
   }
   return out;
 }
@@ -195,16 +215,16 @@ function taskSection(t: ReportTask): string[] {
   out.push(`- Estimated ${t.estimateMs === null ? 'n/a' : `${formatMs(t.estimateMs)}${t.estimateText ? ` (${mdText(t.estimateText)})` : ''}`}; actual ${formatMs(t.actualMs)} over ${t.attempts.length} attempt${t.attempts.length === 1 ? '' : 's'}; ratio ${formatRatio(t.estimateRatio)}`);
   if (t.branch) out.push(`- Branch: ${mdCode(t.branch)}`);
   if (t.changes) {
-    out.push(`- Changes: ${t.changes.filesChanged} files changed, +${t.changes.insertions} −${t.changes.deletions}; commits: ${t.changes.commits.length ? t.changes.commits.map(mdCode).join(', ') : 'none'}`);
+    out.push(`- Changes: ${plural(t.changes.filesChanged, 'file')} changed, +${t.changes.insertions} −${t.changes.deletions}; commits: ${t.changes.commits.length ? t.changes.commits.map(mdCode).join(', ') : 'none'}`);
   }
   if (t.usage.attemptsWithUsage) out.push(`- Usage: ${formatUsd(t.usage.costUsd)}; tokens in ${formatCount(t.usage.inputTokens)}, out ${formatCount(t.usage.outputTokens)}`);
   if (t.criteria.length) out.push(`- Success criteria (plan): ${t.criteria.map(mdText).join('; ')}`);
   if (t.verifyDefined.length) out.push(`- Verify commands (plan): ${t.verifyDefined.map(mdCode).join(', ')}`);
   out.push('');
   if (t.attempts.length) {
-    out.push('| Attempt | Worker | Started | Duration | Outcome | Exit code |', '| ---: | ---: | --- | ---: | --- | ---: |');
+    out.push('| Attempt | Worker (from 1) | Started | Time (finished − started) | Outcome | Exit code |', '| ---: | ---: | --- | ---: | --- | ---: |');
     for (const a of t.attempts) {
-      out.push(`| ${a.attempt} | ${a.worker + 1} | ${formatTime(a.startedAt)} | ${formatMs(a.durationMs)} | ${formatOutcome(a.outcome, a.exitCode)} | ${a.exitCode ?? (a.signal ? mdText(a.signal) : 'n/a')} |`);
+      out.push(mdRow([String(a.attempt), String(a.worker + 1), formatTime(a.startedAt), formatMs(a.durationMs), formatOutcome(a.outcome, a.exitCode), a.exitCode !== null ? String(a.exitCode) : a.signal ? mdText(a.signal) : 'n/a']));
     }
     out.push('');
     const last = t.attempts[t.attempts.length - 1]!;
@@ -223,11 +243,11 @@ function taskSection(t: ReportTask): string[] {
 function comparisonSection(c: ReportComparison, runId: string): string[] {
   const out = [`Previous run ${mdCode(c.previousRun)} (${c.previousStatus}, started ${formatTime(c.previousStartedAt)}).`, ''];
   out.push(`| Measure | Before (${c.previousRun}) | After (${runId}) |`, '| --- | ---: | ---: |');
-  for (const row of c.rows) out.push(`| ${row.metric} | ${comparisonValue(row.unit, row.before)} | ${comparisonValue(row.unit, row.after)} |`);
+  for (const row of c.rows) out.push(mdRow([row.metric, comparisonValue(row.unit, row.before), comparisonValue(row.unit, row.after)]));
   out.push('');
   if (c.changedTasks.length) {
     out.push('| Task | Before | After |', '| --- | --- | --- |');
-    for (const t of c.changedTasks) out.push(`| ${mdCode(t.task)} | ${t.before ? STATUS_LABEL[t.before] : 'not in the run'} | ${t.after ? STATUS_LABEL[t.after] : 'not in the run'} |`);
+    for (const t of c.changedTasks) out.push(mdRow([mdCode(t.task), t.before ? STATUS_LABEL[t.before] : 'not in the run', t.after ? STATUS_LABEL[t.after] : 'not in the run']));
   } else out.push('Every task ended the same way in both runs.');
   out.push('');
   return out;

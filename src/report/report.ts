@@ -1,10 +1,14 @@
 import type {AttemptOutcome, Priority, RunId, RunStatus, TaskId, TaskStatus, Usage, VerifyResult} from '../model/index.js';
+import type {RunnerSession} from './runner-sessions.js';
 
 /**
  * The version of the {@link Report} shape (`paraplan report --format json`). Bumped on any change that removes or
  * renames a field or changes its meaning; adding a field does not bump it.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+// Version 2: `time.wallMs` is the runner sessions' active time (idle gaps between `--resume`s left out; the old
+// figure is `time.spanMs`), and `attempts[].durationMs` is finished − started (the executor's figure is
+// `executionMs`). Added: `time.spanMs`, `time.idleMs`, `time.sessions`, `attempts[].executionMs`.
 
 /**
  * A run report: every figure is computed from the stored run (runs, tasks, attempts, events) and, where said, from
@@ -131,15 +135,25 @@ export interface UsageTotals {
 
 export interface ReportTime {
   /**
-   * Elapsed time of the run: finish − start; for a run without a finish, the last event (or `generatedAt` while it
-   * runs). Includes the gaps of interrupted runs continued with `--resume`.
+   * Wall time of the run: the sum of its runner sessions' active time (`sessions`), each from its `run started`
+   * event to its `finished` / `interrupted` / last event (or `generatedAt` while it runs). The idle time between
+   * an interrupted session and its `--resume` is not counted (it is `idleMs`).
+   *
+   * Changed meaning: before `sessions` existed, this was finish − start, idle gaps included; that figure is now
+   * `spanMs`. For a run with one session both are the same.
    */
   readonly wallMs: number;
-  /** Where `wallMs` ends: `finished`, `last-event` (interrupted), `now` (still running). */
+  /** Where the run's record ends: `finished`, `last-event` (interrupted), `now` (still running). */
   readonly wallEnd: 'finished' | 'last-event' | 'now';
-  /** Sum of every attempt's duration (retries included): what one worker would have spent. */
+  /** finish − start of the run (its last event when it did not finish): idle gaps between sessions included. */
+  readonly spanMs: number;
+  /** Time between runner sessions, when nobody ran the run: not part of `wallMs`. 0 for one session. */
+  readonly idleMs: number;
+  /** The runner sessions: the first run, then one per `--resume`. */
+  readonly sessions: readonly RunnerSession[];
+  /** Sum of every attempt's time (`ReportAttempt.durationMs`, retries included): what one worker would have spent. */
   readonly taskTimeMs: number;
-  /** taskTimeMs / wallMs: how many attempts ran at once on average. Null when wallMs is 0. */
+  /** taskTimeMs / wallMs: how many attempts ran at once on average (idle gaps excluded). Null when wallMs is 0. */
   readonly speedup: number | null;
   /** speedup / workers. */
   readonly parallelEfficiency: number | null;
@@ -196,7 +210,7 @@ export interface ReportTask {
   readonly priority: Priority | null;
   readonly estimateMs: number | null;
   readonly estimateText: string | null;
-  /** Sum of its attempts' durations. */
+  /** Sum of its attempts' times (`ReportAttempt.durationMs`: finished − started). */
   readonly actualMs: number;
   /** actualMs / estimateMs, for a task with an estimate and a finished attempt. */
   readonly estimateRatio: number | null;
@@ -218,10 +232,18 @@ export interface ReportTask {
 
 export interface ReportAttempt {
   readonly attempt: number;
+  /** The worker slot that ran it, from 0 as in the events; reports display it from 1 ("worker 1"). */
   readonly worker: number;
   readonly startedAt: number;
   readonly finishedAt: number | null;
+  /**
+   * The attempt's time: finishedAt − startedAt, so its command, its verify commands and its worktree set-up all
+   * count. `paraplan status` shows the same figure. Null while it runs. (Changed meaning: this used to be the
+   * executor's measure, now `executionMs`.)
+   */
   readonly durationMs: number | null;
+  /** The executor's own measure of the command and verify commands (the `attempt finished` event's `durationMs`). */
+  readonly executionMs: number | null;
   /** Null while it runs. */
   readonly outcome: AttemptOutcome | null;
   readonly exitCode: number | null;
@@ -231,6 +253,7 @@ export interface ReportAttempt {
   /** The last lines of its log file, else its stored output tail. */
   readonly logTail: string | null;
   readonly logTailSource: 'log-file' | 'output-tail' | 'none';
+  /** Its verify results; `outputTail` is the command's own output (the log's `--- verify: NAME ---` line removed). */
   readonly verify: readonly VerifyResult[];
   readonly result: string | null;
   readonly usage: Usage | null;
@@ -276,7 +299,7 @@ export interface ReportGantt {
 export interface GanttBar {
   readonly task: TaskId;
   readonly attempt: number;
-  /** The worker slot (a lane). */
+  /** The worker slot (a lane), from 0; charts label it from 1 ("worker 1"). */
   readonly worker: number;
   readonly startMs: number;
   readonly endMs: number;

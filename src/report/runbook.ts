@@ -1,6 +1,6 @@
 import type {Plan, RunId, RunStatus, Task, TaskId} from '../model/index.js';
 import {commandText} from '../model/index.js';
-import {mdBlock, mdCode, mdText} from './escape.js';
+import {mdBlock, mdCode, mdRow, mdText} from './escape.js';
 import {formatMs, formatTime} from './format.js';
 
 /** One past run of the plan, for the runbook's history. */
@@ -9,6 +9,13 @@ export interface RunbookHistoryRow {
   readonly status: RunStatus;
   readonly startedAt: number;
   readonly finishedAt: number | null;
+  /**
+   * Its wall time: the sum of its runner sessions' active time (idle gaps between `--resume`s left out), from
+   * `runActiveTime`. When absent, finish − start is shown for a finished run.
+   */
+  readonly wallMs?: number;
+  /** Its runner sessions (1 + resumes), when known. */
+  readonly sessions?: number;
   readonly workers: number;
   readonly tasks: number;
   readonly succeeded: number;
@@ -49,7 +56,7 @@ export function runbookMarkdown(input: RunbookInput): string {
   out.push(`# ${mdText(plan.name)}: runbook`, '');
   if (plan.description) out.push(mdText(plan.description), '');
   out.push('## Scope', '');
-  out.push(`- ${plan.tasks.size} tasks${plan.groups.size ? ` in ${plan.groups.size} groups` : ''}; planned wall time ${formatMs(input.makespanMs)} on ${input.workers} worker${input.workers === 1 ? '' : 's'} (from the plan's estimates)`);
+  out.push(`- ${plan.tasks.size} task${plan.tasks.size === 1 ? '' : 's'}${plan.groups.size ? ` in ${plan.groups.size} group${plan.groups.size === 1 ? '' : 's'}` : ''}; planned wall time ${formatMs(input.makespanMs)} on ${input.workers} worker${input.workers === 1 ? '' : 's'} (from the plan's estimates)`);
   const kinds = new Map<string, number>();
   for (const t of plan.tasks.values()) kinds.set(t.executor, (kinds.get(t.executor) ?? 0) + 1);
   out.push(`- Executors: ${[...kinds].map(([name, n]) => `${mdText(name)} (${n})`).join(', ')}`);
@@ -106,8 +113,9 @@ export function runbookMarkdown(input: RunbookInput): string {
   else {
     out.push('| Run | Started | Status | Succeeded | Failed | Tasks | Wall time | Workers | Report |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const h of input.history) {
-      const wall = h.finishedAt !== null ? formatMs(h.finishedAt - h.startedAt) : 'not finished';
-      out.push(`| ${mdCode(h.run)} | ${formatTime(h.startedAt)} | ${h.status} | ${h.succeeded} | ${h.failed} | ${h.tasks} | ${wall} | ${h.workers} | ${h.reportPath ? `[report](${h.reportPath})` : ''} |`);
+      const sessions = h.sessions !== undefined && h.sessions > 1 ? ` (${h.sessions} runner sessions)` : '';
+      const wall = h.wallMs !== undefined ? `${formatMs(h.wallMs)}${sessions}${h.finishedAt === null ? ', not finished' : ''}` : h.finishedAt !== null ? formatMs(h.finishedAt - h.startedAt) : 'not finished';
+      out.push(mdRow([mdCode(h.run), formatTime(h.startedAt), h.status, String(h.succeeded), String(h.failed), String(h.tasks), wall, String(h.workers), h.reportPath ? `[report](${h.reportPath})` : '']));
     }
     out.push('');
   }

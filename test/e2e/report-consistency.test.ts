@@ -22,7 +22,8 @@ interface AttemptRow {
   attempt: number;
   outcome: string | null;
   exit_code: number | null;
-  duration_ms: number | null;
+  /** finished_at − started_at: an attempt's time in every report and in `paraplan status`. */
+  ms: number | null;
   verify: string | null;
 }
 interface Expected {
@@ -51,8 +52,8 @@ function recompute(db: Database.Database): Expected {
     return out;
   };
   const tasks = db.prepare('SELECT task, title, status, reason FROM tasks WHERE run = ? ORDER BY position').all(run.id) as TaskRow[];
-  const attempts = db.prepare('SELECT task, attempt, outcome, exit_code, duration_ms, verify FROM attempts WHERE run = ? ORDER BY task, attempt').all(run.id) as AttemptRow[];
-  const total = (db.prepare('SELECT SUM(duration_ms) AS s, COUNT(*) AS n FROM attempts WHERE run = ?').get(run.id) as {s: number; n: number});
+  const attempts = db.prepare('SELECT task, attempt, outcome, exit_code, finished_at - started_at AS ms, verify FROM attempts WHERE run = ? ORDER BY task, attempt').all(run.id) as AttemptRow[];
+  const total = (db.prepare('SELECT SUM(finished_at - started_at) AS s, COUNT(*) AS n FROM attempts WHERE run = ?').get(run.id) as {s: number; n: number});
   return {
     runId: run.id,
     previousId: prev.id,
@@ -76,7 +77,7 @@ function recompute(db: Database.Database): Expected {
       else if (t.status === 'upstream_failed') statusText = 'not run: a dependency failed';
       else if (t.status === 'skipped') statusText = t.reason === 'done-in-plan' ? 'skipped: done in the plan' : `skipped: ${t.reason}`;
       else statusText = t.status;
-      return {id: t.task, title: t.title, status: t.status, statusText, attempts: mine.length, actualMs: mine.reduce((s, a) => s + (a.duration_ms ?? 0), 0), verified};
+      return {id: t.task, title: t.title, status: t.status, statusText, attempts: mine.length, actualMs: mine.reduce((s, a) => s + (a.ms ?? 0), 0), verified};
     }),
   };
 }
@@ -138,7 +139,9 @@ describe('paraplan report agrees with the store, row by row', () => {
   });
 
   it('JSON: every count, duration and ratio equals the recomputation', () => {
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
+    expect(json.time.sessions).toHaveLength(1);
+    expect(json.time.idleMs).toBe(0);
     expect(json.run).toMatchObject({id: expected.runId, status: expected.status, workers: expected.workers});
     expect(json.summary.byStatus).toEqual(expected.counts);
     expect(json.summary.tasks).toBe(expected.tasks.length);
@@ -163,7 +166,7 @@ describe('paraplan report agrees with the store, row by row', () => {
 
   it('Markdown: the summary, the time figures and every task row match', () => {
     for (const s of STATUSES) {
-      const label = {upstream_failed: 'not run (dependency failed)', retry_wait: 'waiting to retry'}[s] ?? s;
+      const label = {upstream_failed: 'upstream_failed (not run: a dependency failed)', retry_wait: 'waiting to retry'}[s] ?? s;
       expect(md).toContain(`| ${label} | ${expected.counts[s]} |`);
     }
     expect(md).toContain(`- Wall time: ${formatMs(expected.wallMs)}`);

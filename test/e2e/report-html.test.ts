@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     const summaryText = await summary.innerText();
     expect(summaryText).toContain('run status');
     expect(summaryText).toMatch(/3 \/ 7\s*tasks succeeded/);
-    expect(summaryText).toContain('not run (dependency failed)');
+    expect(summaryText).toContain('upstream_failed (not run: a dependency failed)');
 
     // Gantt: one bar per attempt (setup, lint, slow, flaky ×2, build), a failed one among them.
     const chart = page.locator('#gantt svg.gantt');

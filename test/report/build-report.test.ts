@@ -169,8 +169,10 @@ describe('renderers', () => {
   it('Markdown escapes titles and logs, and fences output that holds backticks', async () => {
     const r = await mixedReport();
     const md = reportMarkdown(r);
-    expect(md).toContain('Lint &lt;script&gt;window.pwned=1&lt;/script&gt;');
-    expect(md).not.toMatch(/(^|[^`])<script>window\.pwned=1/);
+    expect(md).toContain('Lint \\<script>window.pwned=1\\</script>');
+    expect(md).not.toContain('&lt;');
+    // Outside code, `<` is backslash-escaped (no HTML entities: the raw Markdown stays readable).
+    expect(md).not.toMatch(/(^|[^`\\])<script>window\.pwned=1/);
     expect(md).toContain('| `build` | Build | completed, unverified | 1 |');
     expect(md).toContain('```mermaid\ngantt');
     expect(md).toContain(`| Measured speed-up | 1.55x | task time / wall time |`);

@@ -1,3 +1,4 @@
+import {isAbsolute, relative} from 'node:path';
 import type {RunEvent, TaskId} from '../../model/index.js';
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
@@ -43,7 +44,26 @@ export async function clearCommand(taskArgs: readonly string[], options: ClearOp
     const events: RunEvent[] = reset.map((task) => ({type: 'task', reason: 'reset', run: run.id, at, task, status: 'pending', message: `was ${byId.get(task)!.status}; cleared by paraplan clear`}));
     await store.append(events);
     if (reset.length === 0) io.out(`nothing to clear in run ${run.id}\n`);
-    else io.out(`cleared ${reset.length} task${reset.length === 1 ? '' : 's'} of run ${run.id}: ${reset.join(', ')}\nrun them again with: paraplan run PLAN --resume ${run.id}\n`);
+    else io.out(`cleared ${reset.length} task${reset.length === 1 ? '' : 's'} of run ${run.id}: ${reset.join(', ')}\nrun them again with: paraplan run ${planArg(run.planFile, io.cwd)} --resume ${run.id}${stateArg(options.state)}\n`);
     return EXIT_OK;
   });
+}
+
+/**
+ * The run's plan file as the user would type it: relative to the current folder when that is shorter, quoted
+ * when the shell needs it. `PLAN` only for a run that did not come from a file.
+ */
+export function planArg(planFile: string | undefined, cwd: string): string {
+  if (planFile === undefined) return 'PLAN';
+  const rel = isAbsolute(planFile) ? relative(cwd, planFile) : planFile;
+  const path = rel !== '' && rel.length < planFile.length ? rel : planFile;
+  return shellWord(path);
+}
+
+function stateArg(state: string | undefined): string {
+  return state !== undefined ? ` --state ${shellWord(state)}` : '';
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {dirname, relative, resolve, sep} from 'node:path';
-import {runbookMarkdown, type RunbookHistoryRow} from '../../report/index.js';
+import {runActiveTime, runbookMarkdown, type RunbookHistoryRow} from '../../report/index.js';
 import {analyzePlan} from '../../schedule/index.js';
 import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
@@ -43,12 +43,15 @@ export async function runbookCommand(file: string, options: RunbookCommandOption
         const runs = (await store.listRuns({limit: 1000})).filter((r) => r.planFile === planFile).slice(0, HISTORY_RUNS);
         for (const run of runs) {
           const tasks = await store.tasks(run.id);
+          const active = runActiveTime(run, await store.events(run.id), Date.now());
           const saved = savedReportPath(stateDir, run.id);
           history.push({
             run: run.id,
             status: run.status,
             startedAt: run.startedAt,
             finishedAt: run.finishedAt ?? null,
+            wallMs: active.activeMs,
+            sessions: active.sessions.length,
             workers: run.workers,
             tasks: tasks.length,
             succeeded: tasks.filter((t) => t.status === 'succeeded').length,
