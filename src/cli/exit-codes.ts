@@ -1,3 +1,8 @@
+/** `1 task`, `3 tasks`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
 /** Every task succeeded (or `check` found no error). */
 export const EXIT_OK = 0;
 /** Some task failed, or the run was cancelled. */

@@ -59,7 +59,7 @@ describe('paraplan run (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ broken exit_nonzero after \S+: Command failed with exit code 4: sh -c 'echo kaput; exit 4' \(log: \.paraplan\/logs\/r\S+\/broken\.1\.log\)/);
     expect(r.stdout).toContain('    kaput');
-    expect(r.stdout).toMatch(/run r\S+ failed in .*: 1 succeeded, 1 failed, 1 not run \(dependency failed\)/);
+    expect(r.stdout).toMatch(/run r\S+ failed in .*: 1 succeeded, 1 failed, 1 upstream_failed \(not run: a dependency failed\)/);
     expect(r.stdout).toContain('✗ broken: Command failed with exit code 4');
     expect(r.stdout).toContain('continue: paraplan run plan.yaml --resume');
     const status = paraplan(['status', '--json'], {cwd: dir});

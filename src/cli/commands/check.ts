@@ -1,6 +1,6 @@
 import {hasErrors} from '../../model/index.js';
 import {summarizeDiagnostics} from '../../plan/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK, EXIT_USAGE, plural} from '../exit-codes.js';
 import {paint, type CliIo} from '../io.js';
 import {readPlan} from '../read-plan.js';
 
@@ -30,7 +30,7 @@ export async function checkCommand(file: string, options: CheckOptions, io: CliI
   let gates = 0;
   for (const t of plan.tasks.values()) if (t.gate) gates++;
   io.err(
-    `${paint(io, 'green', '✓')} ${file}: ${plan.tasks.size} tasks${gates ? ` (${gates} gates)` : ''}${plan.groups.size ? `, ${plan.groups.size} groups` : ''}; ${summarizeDiagnostics(diagnostics)}\n`,
+    `${paint(io, 'green', '✓')} ${file}: ${plural(plan.tasks.size, 'task')}${gates ? ` (${plural(gates, 'gate')})` : ''}${plan.groups.size ? `, ${plural(plan.groups.size, 'group')}` : ''}; ${summarizeDiagnostics(diagnostics)}\n`,
   );
   return hasErrors(diagnostics) ? EXIT_USAGE : EXIT_OK;
 }

@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url';
 import {stringify} from 'yaml';
 import {hasErrors, type Diagnostic} from '../../model/index.js';
 import {SOURCE_FORMATS, loadPlanSource, normalizePlan, summarizeDiagnostics, type SourceFormat} from '../../plan/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK, EXIT_USAGE, plural} from '../exit-codes.js';
 import {paint, type CliIo} from '../io.js';
 import {printDiagnostics} from '../read-plan.js';
 import {writeOutput} from '../write-output.js';
@@ -69,7 +69,7 @@ export async function importCommand(path: string, options: ImportOptions, io: Cl
     await writeOutput(text, options.output, io);
   }
   const tasks = (source.data as {tasks?: unknown[]} | undefined)?.tasks?.length ?? 0;
-  io.err(`${tasks} tasks imported from ${path}; ${summarizeDiagnostics(diagnostics)}\n`);
+  io.err(`${plural(tasks, 'task')} imported from ${path}; ${summarizeDiagnostics(diagnostics)}\n`);
   return hasErrors(diagnostics) ? EXIT_USAGE : EXIT_OK;
 }
 

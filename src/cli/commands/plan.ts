@@ -1,6 +1,6 @@
 import {dirname} from 'node:path';
 import {analyzePlan, reviewBatches} from '../../schedule/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK, EXIT_USAGE, plural} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
@@ -74,6 +74,6 @@ function reviewBatchesText(batches: Batches, markdown: boolean): string {
     const flag = b.oversized ? ' (one task above the limit)' : '';
     lines.push(`${markdown ? '- ' : '  '}Batch ${i + 1}: ${b.loc} LOC${flag}: ${b.tasks.join(', ')}`);
   });
-  if (batches.unsized.length) lines.push(`${markdown ? '\n' : '  '}${batches.unsized.length} tasks have no size (counted as 0 LOC): ${batches.unsized.join(', ')}`);
+  if (batches.unsized.length) lines.push(`${markdown ? '\n' : '  '}${plural(batches.unsized.length, 'task has', 'tasks have')} no size (counted as 0 LOC): ${batches.unsized.join(', ')}`);
   return lines.join('\n') + '\n';
 }

@@ -359,7 +359,7 @@ async function scrubLog(file: string, secrets: readonly string[]): Promise<void>
 async function summaryText(summary: RunSummary, store: RunStore, c: ExecuteContext): Promise<string> {
   const {io} = c;
   const order: TaskStatus[] = ['succeeded', 'failed', 'upstream_failed', 'cancelled', 'skipped'];
-  const label: Partial<Record<TaskStatus, string>> = {upstream_failed: 'not run (dependency failed)'};
+  const label: Partial<Record<TaskStatus, string>> = {upstream_failed: 'upstream_failed (not run: a dependency failed)'};
   const parts = order.filter((s) => summary.counts[s]).map((s) => `${summary.counts[s]} ${label[s] ?? s}`);
   const color = summary.status === 'succeeded' ? 'green' : summary.status === 'cancelled' ? 'yellow' : 'red';
   const lines = [`${paint(io, color, `run ${summary.run} ${summary.status}`)} in ${formatDuration(summary.durationMs)}: ${parts.join(', ')}`];
