@@ -49,6 +49,7 @@ export async function main(argv = process.argv.slice(2)) {
   const rows = [];
   for (const [label, args] of [
     ['paraplan check', ['check', file]],
+    ['paraplan plan -j 8 (text)', ['plan', file, '-j', '8', '-o', join(dir, 'out.txt')]],
     ['paraplan plan -j 8 --format json', ['plan', file, '-j', '8', '--format', 'json', '-o', join(dir, 'out.json')]],
     ['node -e "" (process start floor)', null],
   ]) {
@@ -85,7 +86,7 @@ export async function main(argv = process.argv.slice(2)) {
   for (const r of rows) console.log(`| ${r.label} | ${seconds(r.ms)} | ${seconds(r.userMs)} | ${Number.isNaN(r.rssMb) ? '-' : `${r.rssMb.toFixed(0)} MB`} |`);
   console.log(`| in process: load ${m('load').toFixed(0)} ms + validate ${m('validate').toFixed(0)} ms + analyze ${m('analyze').toFixed(0)} ms | ${(m('total') / 1000).toFixed(2)} s | - | - |`);
   console.log(`\nschedule on 8 workers: makespan ${inproc[0].makespan / 60000} min, lower bound ${inproc[0].lb / 60000} min`);
-  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, checkUserMs: rows[0].userMs, planUserMs: rows[1].userMs, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, inProcessMs: m('total')};
+  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, planJsonMs: rows[2].ms, checkUserMs: rows[0].userMs, planUserMs: rows[1].userMs, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, planJsonRssMb: rows[2].rssMb, inProcessMs: m('total')};
   console.log(JSON.stringify(result));
   return result;
 }
