@@ -6,6 +6,7 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {rng} from './gen.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'paraplan.js');
@@ -26,21 +27,10 @@ function ensureTools() {
   }
 }
 
-/** A seeded random source (mulberry32): the same DAG every time. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Layered DAG: `layers` layers of `n / layers` tasks, each depending on 3 random tasks of the layer before. */
 function layeredDag(n, layers, seed = 42) {
-  const random = seeded(seed);
+  const random = rng(seed);
   const per = Math.floor(n / layers);
   const tasks = [];
   for (let l = 0; l < layers; l++) {
@@ -115,16 +105,22 @@ function overhead() {
   part.make = have('make') ? repeat('make -j2', () => timed('make', ['-s', '-j2', '-f', 'Makefile'], dir)) : undefined;
   part.ninja = have('ninja') ? repeat('ninja -j2', () => timed('ninja', ['-j2', '-f', 'build.ninja'], dir)) : undefined;
   part.nodeSpawnFloor = repeat('node spawn floor (2 at a time)', () => nodeFloor(n, 2));
-  // The default starts commands through spawn helpers; PARAPLAN_SPAWN=direct is Node's spawn per command.
+  // The default starts commands through spawn helpers (the compiled one when built, else Perl); PARAPLAN_SPAWN
+  // picks one: c, perl, or direct (Node's spawn per command).
   part.paraplan = repeat('paraplan run -j 2 (durable)', () => paraplanRun(dir, 'plan.json', 2));
+  part.paraplanC = repeat('paraplan run -j 2, c helper', () => paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'c'}));
+  part.paraplanPerl = repeat('paraplan run -j 2, perl helper', () => paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'perl'}));
   part.paraplanDirect = repeat('paraplan run -j 2, direct spawn', () => paraplanRun(dir, 'plan.json', 2, {PARAPLAN_SPAWN: 'direct'}));
+  const ratio = (a, b) => +(a.ms / b.ms).toFixed(2);
   if (part.make) {
-    part.ratioVsMake = +(part.paraplan.ms / part.make.ms).toFixed(2);
-    part.ratioDirectVsMake = +(part.paraplanDirect.ms / part.make.ms).toFixed(2);
+    part.ratioVsMake = ratio(part.paraplan, part.make);
+    part.ratioCVsMake = ratio(part.paraplanC, part.make);
+    part.ratioPerlVsMake = ratio(part.paraplanPerl, part.make);
+    part.ratioDirectVsMake = ratio(part.paraplanDirect, part.make);
   }
-  part.ratioVsNodeFloor = +(part.paraplan.ms / part.nodeSpawnFloor.ms).toFixed(2);
-  part.ratioDirectVsNodeFloor = +(part.paraplanDirect.ms / part.nodeSpawnFloor.ms).toFixed(2);
-  console.log(`  paraplan / make: ${part.ratioVsMake ?? 'n/a'}x (direct spawn: ${part.ratioDirectVsMake ?? 'n/a'}x);  paraplan / node floor: ${part.ratioVsNodeFloor}x (direct spawn: ${part.ratioDirectVsNodeFloor}x)`);
+  part.ratioVsNodeFloor = ratio(part.paraplan, part.nodeSpawnFloor);
+  part.ratioDirectVsNodeFloor = ratio(part.paraplanDirect, part.nodeSpawnFloor);
+  console.log(`  paraplan / make: ${part.ratioVsMake ?? 'n/a'}x (c: ${part.ratioCVsMake ?? 'n/a'}x, perl: ${part.ratioPerlVsMake ?? 'n/a'}x, direct spawn: ${part.ratioDirectVsMake ?? 'n/a'}x);  paraplan / node floor: ${part.ratioVsNodeFloor}x (direct spawn: ${part.ratioDirectVsNodeFloor}x)`);
   rmSync(dir, {recursive: true, force: true});
   return part;
 }

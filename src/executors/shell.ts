@@ -10,8 +10,9 @@ export interface ShellExecutorOptions {
   readonly maxLogBytes?: number;
   /**
    * How commands are started: through long-lived spawn helpers (the default; several times faster for short
-   * commands, see `ShellHelpers`), or `false` for Node's `spawn` of each command. Without perl on PATH, commands
-   * are spawned directly whatever this says.
+   * commands, see `ShellHelpers`), or `false` for Node's `spawn` of each command. The default helpers follow
+   * PARAPLAN_SPAWN (c, perl or direct, see `spawnMode`); without a compiled helper or perl, commands are spawned
+   * directly whatever this says.
    */
   readonly helpers?: ShellHelpers | false;
 }
