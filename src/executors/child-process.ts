@@ -9,6 +9,8 @@ export const DEFAULT_MAX_LOG_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_TAIL_BYTES = 4096;
 /** Time between SIGTERM and SIGKILL. */
 export const DEFAULT_KILL_GRACE_MS = 5000;
+/** How long output is still read after the command exited, for pipes a process that escaped the group holds open. */
+const DRAIN_AFTER_EXIT_MS = 5000;
 
 export interface ChildOptions {
   readonly command: Command;
@@ -162,10 +164,11 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
           const t = setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
           t.unref();
         }
+        // Generous: on a loaded machine the last output may still sit in the pipe; destroying early would lose it.
         drainTimer = setTimeout(() => {
           child.stdout?.destroy();
           child.stderr?.destroy();
-        }, 2000);
+        }, DRAIN_AFTER_EXIT_MS);
         drainTimer.unref();
       }
       finish();

@@ -94,7 +94,7 @@ describe('spawn modes: the same behaviour in each', () => {
       options(dir, {kind: 'shell', script: 'echo out; echo err >&2; exit 3'}),
       options(dir, {kind: 'shell', script: 'kill -9 $$'}),
       options(dir, {kind: 'shell', script: 'kill -TERM $$'}),
-      options(join(dir, 'sub'), {kind: 'shell', script: 'pwd; echo "$KEEP/${DROP-unset}/$ADDED"; read x || echo eof'}, {env: {...env, DROP: undefined, ADDED: 'a=b'}}),
+      options(join(dir, 'sub'), {kind: 'shell', script: 'pwd; echo "$KEEP/${DROP-unset}/$ADDED"; if read x; then echo "stdin: $x"; else echo eof; fi'}, {env: {...env, DROP: undefined, ADDED: 'a=b'}}),
       options(dir, {kind: 'argv', argv: ['no-such-program-xyz']}),
       options(dir, {kind: 'argv', argv: ['./not-exec']}),
       options(join(dir, 'nope'), {kind: 'argv', argv: ['true']}),
