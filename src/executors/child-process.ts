@@ -29,6 +29,8 @@ export interface ChildOptions {
   /** Written to the log before the output (e.g. `--- verify: lint ---`). */
   readonly header?: string;
   readonly onSpawn?: (pid: number) => void;
+  /** Values that must never reach the log (secret environment values): replaced by `***` as output streams. */
+  readonly secrets?: readonly string[];
 }
 
 /**
@@ -66,7 +68,7 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
     return Promise.resolve({outcome: 'cancelled', exitCode: null, durationMs: 0, outputTail: '', message: `Command was cancelled before it started: ${text}`});
   }
   const cwdProblem = checkCwd(options.cwd);
-  const log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES);
+  const log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES, options.secrets);
   if (options.header) log.note(options.header);
   if (cwdProblem) {
     log.note(`paraplan: ${cwdProblem}`);
@@ -274,7 +276,62 @@ const dirsMade = new Set<string>();
  * created lazily, on the first output: most short commands print nothing, and a file per attempt costs an open,
  * a write and a close for nothing. No file means the attempt printed nothing (its stored tail is empty).
  */
-export function openLog(path: string, maxBytes: number, tailBytes: number): LogSink {
+export function openLog(path: string, maxBytes: number, tailBytes: number, secrets: readonly string[] = []): LogSink {
+  const sink = openPlainLog(path, maxBytes, tailBytes);
+  if (secrets.length === 0) return sink;
+  // Secret values never reach the file: complete ones are masked as they stream by, and an end that could be
+  // the start of a secret is held back until the next chunk (or the end), in case a secret is split across chunks.
+  const needles = secrets.map((x) => Buffer.from(x)).filter((b) => b.length > 0);
+  const holdBack = Math.max(0, ...needles.map((b) => b.length)) - 1;
+  const mask = Buffer.from('***');
+  const scrub = (b: Buffer): Buffer => {
+    for (const needle of needles) {
+      if (b.indexOf(needle) < 0) continue;
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let at = b.indexOf(needle); at >= 0; at = b.indexOf(needle, from)) {
+        parts.push(b.subarray(from, at), mask);
+        from = at + needle.length;
+      }
+      parts.push(b.subarray(from));
+      b = Buffer.concat(parts);
+    }
+    return b;
+  };
+  let held = Buffer.alloc(0);
+  const flush = (): void => {
+    if (held.length > 0) sink.write(scrub(held));
+    held = Buffer.alloc(0);
+  };
+  return {
+    write(chunk) {
+      const data = scrub(held.length > 0 ? Buffer.concat([held, chunk]) : chunk);
+      // Hold back only an end that could be the start of a secret, so ordinary output is not delayed.
+      let keepBack = 0;
+      for (let k = Math.min(holdBack, data.length); k > 0 && keepBack === 0; k--) {
+        const end = data.subarray(data.length - k);
+        if (needles.some((n) => n.length > k && n.subarray(0, k).equals(end))) keepBack = k;
+      }
+      const cut = data.length - keepBack;
+      if (cut > 0) sink.write(data.subarray(0, cut));
+      held = Buffer.from(data.subarray(cut));
+    },
+    note(line) {
+      flush();
+      sink.note(scrub(Buffer.from(line)).toString());
+    },
+    tail: () => sink.tail(),
+    get bytes() {
+      return sink.bytes;
+    },
+    close() {
+      flush();
+      sink.close();
+    },
+  };
+}
+
+function openPlainLog(path: string, maxBytes: number, tailBytes: number): LogSink {
   let fd: number | undefined;
   let written = 0;
   let bytes = 0;

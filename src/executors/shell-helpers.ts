@@ -286,7 +286,7 @@ class HelperJob implements JobSink {
     this.#o = options;
     this.#resolve = resolve;
     this.#graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    this.#log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES);
+    this.#log = openLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, options.tailBytes ?? DEFAULT_TAIL_BYTES, options.secrets);
   }
 
   start(payload: Buffer): void {

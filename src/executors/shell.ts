@@ -1,4 +1,5 @@
 import type {Diagnostic, Plan, Task} from '../model/index.js';
+import {secretValues} from './agent-redact.js';
 import {runChild, type ChildOptions} from './child-process.js';
 import {ShellHelpers} from './shell-helpers.js';
 import type {ExecutionRequest, ExecutionResult, Executor} from './executor.js';
@@ -49,6 +50,7 @@ export function shellExecutor(options: ShellExecutorOptions = {}): Executor {
         ...(options.killGraceMs !== undefined ? {killGraceMs: options.killGraceMs} : {}),
         ...(options.maxLogBytes !== undefined ? {maxLogBytes: options.maxLogBytes} : {}),
         ...(request.onSpawn ? {onSpawn: request.onSpawn} : {}),
+        secrets: secretValues(request.env),
       };
       const r = (await helpers?.run(child)) ?? (await runChild(child));
       return {

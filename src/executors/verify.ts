@@ -1,4 +1,5 @@
 import {commandText, type VerifyCommand, type VerifyResult} from '../model/index.js';
+import {secretValues} from './agent-redact.js';
 import {runChild} from './child-process.js';
 
 /** One verify command to run after a task's command succeeded. */
@@ -24,6 +25,7 @@ export async function runVerify(request: VerifyRequest): Promise<VerifyResult> {
     logPath: request.logPath,
     signal: request.signal,
     header: `--- verify: ${name} ---`,
+    secrets: secretValues(request.env),
     ...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}),
     ...(request.killGraceMs !== undefined ? {killGraceMs: request.killGraceMs} : {}),
   });
