@@ -85,8 +85,11 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
         env: options.env as NodeJS.ProcessEnv,
         // Its own process group, so that a timeout or a cancel kills the whole tree with kill(-pid).
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // stdin is a pipe closed at once: an explicit EOF, whatever the parent's own fd 0 happens to be.
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
+      child.stdin?.on('error', () => {});
+      child.stdin?.end();
     } catch (e) {
       const message = `${spawnErrorText(e as NodeJS.ErrnoException, file)}: ${text}`;
       log.note(`paraplan: ${message}`);
