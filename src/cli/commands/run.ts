@@ -1,8 +1,6 @@
-import {readFile, writeFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {dirname, relative, resolve} from 'node:path';
 import {Engine, localDispatcher, type BudgetCheck, type Dispatcher, type RunSummary, type Selection} from '../../engine/index.js';
-import {secretValues} from '../../executors/agent-redact.js';
 import {budgetExceeded, planBudget, taskBudgetUsd} from '../../executors/agent-usage.js';
 import {executorRegistry, killGroup, killProcessTree, runVerify, shellExecutor, ShellHelpers, type Executor} from '../../executors/index.js';
 import {commandText, formatDuration, newRunId, type Diagnostic, type Plan, type RunId, type Task, type TaskId, type TaskStatus} from '../../model/index.js';
@@ -132,21 +130,20 @@ async function execute(c: ExecuteContext): Promise<number> {
 
   const killGraceMs = positiveInt(env['PARAPLAN_KILL_GRACE_MS']);
   // Commands start through long-lived spawn helpers (see ShellHelpers); PARAPLAN_SPAWN=direct spawns each from Node.
-  const helpers = env['PARAPLAN_SPAWN'] === 'direct' ? undefined : new ShellHelpers(env);
+  const helpers = new ShellHelpers(env);
   const executors: Executor[] = [
-    shellExecutor({...(killGraceMs !== undefined ? {killGraceMs} : {}), helpers: helpers ?? false}),
+    shellExecutor({...(killGraceMs !== undefined ? {killGraceMs} : {}), helpers}),
     ...(await optionalExecutors(plan, killGraceMs)),
   ];
-  const dispatcher = redacting(
-    localDispatcher({
-      executors: executorRegistry(executors),
-      verify: (r) => runVerify({...r, ...(killGraceMs !== undefined ? {killGraceMs} : {})}),
-    }),
-  );
+  // Secrets are masked where output is written (every executor and verify redact as they log).
+  const dispatcher = localDispatcher({
+    executors: executorRegistry(executors),
+    verify: (r) => runVerify({...r, ...(killGraceMs !== undefined ? {killGraceMs} : {})}),
+  });
   const workspace = await workspaceFor(plan, env);
   const integration = await integrationOptions(plan);
   if (integration.diagnostics.some((d) => d.severity === 'error')) {
-    helpers?.close();
+    helpers.close();
     printDiagnostics(integration.diagnostics, c.texts, io);
     io.err(`${paint(io, 'red', `${relative(io.cwd, c.planFile) || c.planFile}: the plan cannot be carried out as it is`)}; nothing was run\n`);
     return EXIT_USAGE;
@@ -210,7 +207,7 @@ async function execute(c: ExecuteContext): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     releasePipe();
-    helpers?.close();
+    helpers.close();
     view.close();
   }
   if (!result.ok) {
@@ -295,64 +292,6 @@ async function integrationOptions(plan: Plan): Promise<{engine: {keepWorktree?: 
     }
   }
   return {engine: {...(keepWorktree ? {keepWorktree} : {}), ...(conflicts ? {conflicts} : {}), ...(check ? {budget: check} : {})}, diagnostics};
-}
-
-/**
- * Keeps the values of secret environment variables (names like *KEY*, *TOKEN*, *SECRET*, *PASSWORD*) out of what an
- * attempt leaves behind: its log file, and the output tail, message and result that go to the store and reports.
- * Agents redact as they write; for commands the log is scrubbed once each command ended.
- */
-function redacting(inner: Dispatcher): Dispatcher {
-  return {
-    kinds: inner.kinds,
-    preflight: (tasks, plan, env) => inner.preflight(tasks, plan, env),
-    async execute(request) {
-      const r = await inner.execute(request);
-      const secrets = secretValues(request.env);
-      if (secrets.length === 0) return r;
-      await scrubLog(request.logPath, secrets);
-      const redact = (text: string): string => redactWith(text, secrets);
-      return {...r, outputTail: redact(r.outputTail), ...(r.message !== undefined ? {message: redact(r.message)} : {}), ...(r.result !== undefined ? {result: redact(r.result)} : {})};
-    },
-    async verify(request) {
-      const r = await inner.verify(request);
-      const secrets = secretValues(request.env);
-      if (secrets.length === 0) return r;
-      await scrubLog(request.logPath, secrets);
-      return {...r, outputTail: redactWith(r.outputTail, secrets)};
-    },
-  };
-}
-
-function redactWith(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
-  return out;
-}
-
-/** Replaces secret values in a log file, byte-exact elsewhere (logs may hold output that is not UTF-8). */
-async function scrubLog(file: string, secrets: readonly string[]): Promise<void> {
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch {
-    return;
-  }
-  let changed = false;
-  for (const s of secrets) {
-    const needle = Buffer.from(s);
-    if (data.indexOf(needle) < 0) continue;
-    const parts: Buffer[] = [];
-    let from = 0;
-    for (let at = data.indexOf(needle); at >= 0; at = data.indexOf(needle, from)) {
-      parts.push(data.subarray(from, at), Buffer.from('***'));
-      from = at + needle.length;
-    }
-    parts.push(data.subarray(from));
-    data = Buffer.concat(parts);
-    changed = true;
-  }
-  if (changed) await writeFile(file, data);
 }
 
 /** The lines printed when a run ends: counts, what failed and where its log is, what to do next. */
