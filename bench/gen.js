@@ -1,16 +1,9 @@
 // Generators of benchmark plans and graphs, shared by the benchmarks. Deterministic (seeded).
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The scheduler's own seeded PRNG (mulberry32), so benchmark graphs are the same every time. */
+import {seededRandom as rng} from '../dist/schedule/index.js';
+
+export {rng};
 
 /**
  * A layered DAG: `layers` layers of `tasks / layers` tasks, each task after the first layer needing

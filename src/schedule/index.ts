@@ -10,7 +10,7 @@ export {listSchedule} from './list-schedule.js';
 export type {LowerBoundOptions} from './lower-bound.js';
 export {makespanLowerBound} from './lower-bound.js';
 export type {ScheduleOnWorkersOptions} from './schedule-on-workers.js';
-export {scheduleOnWorkers} from './schedule-on-workers.js';
+export {scheduleOnWorkers, seededRandom} from './schedule-on-workers.js';
 export type {WhatIfOptions, WhatIfRow} from './what-if.js';
 export {whatIfWorkers} from './what-if.js';
 export type {ReviewBatch, ReviewBatches} from './review-batches.js';

@@ -4,19 +4,9 @@ import {describe, expect, test} from 'vitest';
 import {paraplan, tempDir} from '../helpers/cli.js';
 import {sqliteStore} from '../../src/store/index.js';
 import type {RunId} from '../../src/model/index.js';
+import {seededRandom as seeded} from '../../src/schedule/index.js';
 import {alive, fx, q, startParaplan} from './run-helpers.js';
 
-/** A small seeded random source (mulberry32), so a failing iteration can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 14 tasks in layers; each appends its id to counter.txt, after `go` exists. */
 function layeredPlan(): string {
