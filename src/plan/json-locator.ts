@@ -1,5 +1,6 @@
-import type {Location} from '../model/index.js';
+import type {Diagnostic, Location} from '../model/index.js';
 import type {DataPath} from './source.js';
+import {locationAt} from './text.js';
 
 /**
  * Finds where a data path was written in JSON text without parsing it all again: it scans one level at a time
@@ -145,4 +146,13 @@ function objectMembers(text: string, start: number): Children {
     i = skipWs(text, i + 1);
   }
   return {starts, ends, keys};
+}
+
+/** A located diagnostic for text JSON.parse refused (V8 says where: a position, or a line and column). */
+export function jsonSyntaxError(file: string, text: string, e: Error): Diagnostic {
+  const m = /position (\d+)/.exec(e.message);
+  const lc = /line (\d+) column (\d+)/.exec(e.message);
+  const location = lc ? {file, line: Number(lc[1]), column: Number(lc[2])} : locationAt(file, text, m ? Number(m[1]) : 0, 1);
+  const what = e.message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+  return {severity: 'error', code: 'json-syntax', message: `invalid JSON: ${what}; fix the syntax at this point`, location};
 }

@@ -6,8 +6,8 @@ import {err, ok} from '../model/index.js';
 import type {ImportFormat, ImportInput} from './import/index.js';
 import {mayBeForeignJson, sniffJsonFormat} from './import/sniff.js';
 import type {DataPath, PlanSource, SourceFormat} from './source.js';
-import {jsonLocator} from './json-locator.js';
-import {decodePlanBytes, locationAt, nestingDepth} from './text.js';
+import {jsonLocator, jsonSyntaxError} from './json-locator.js';
+import {decodePlanBytes, nestingDepth} from './text.js';
 
 /** Plans larger than this are refused before they are read. */
 export const DEFAULT_MAX_PLAN_BYTES = 32 * 1024 * 1024;
@@ -132,7 +132,7 @@ export function parsePlanText(file: string, text: string, format: SourceFormat, 
       try {
         data = JSON.parse(text);
       } catch (e) {
-        return failed(file, 'json', texts, [jsonError(file, text, e as Error)]);
+        return failed(file, 'json', texts, [jsonSyntaxError(file, text, e as Error)]);
       }
       const kind = sniffJsonFormat(data);
       if (kind !== 'json') return importPlan(kind, [{file, text}]);
@@ -178,13 +178,6 @@ function tooDeep(file: string): Diagnostic {
   };
 }
 
-function jsonError(file: string, text: string, e: Error): Diagnostic {
-  const m = /position (\d+)/.exec(e.message);
-  const lc = /line (\d+) column (\d+)/.exec(e.message);
-  const location = lc ? {file, line: Number(lc[1]), column: Number(lc[2])} : locationAt(file, text, m ? Number(m[1]) : 0, 1);
-  const what = e.message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
-  return {severity: 'error', code: 'json-syntax', message: `invalid JSON: ${what}; fix the syntax at this point`, location};
-}
 
 function parseYaml(file: string, text: string, texts: ReadonlyMap<string, string>, format: SourceFormat): PlanSource {
   const lineCounter = new LineCounter();

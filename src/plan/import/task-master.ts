@@ -3,7 +3,7 @@ import {isTaskId} from '../../model/index.js';
 import type {PlanSource} from '../source.js';
 import {PlanDraft, type DraftTask} from './draft.js';
 import type {ImportInput} from './index.js';
-import {jsonLocator} from './json-locations.js';
+import {parseJsonInput} from './json-input.js';
 import {isTaskMaster} from './sniff.js';
 import {parseDone, parsePriority} from './vocabulary.js';
 
@@ -22,15 +22,9 @@ type Json = Record<string, unknown>;
  */
 export function importTaskMaster(input: ImportInput, options: TaskMasterOptions = {}): PlanSource {
   const draft = new PlanDraft(input.file, 'task-master', new Map([[input.file, input.text]]));
-  let data: unknown;
-  try {
-    data = JSON.parse(input.text);
-  } catch (e) {
-    draft.error('json-syntax', `invalid JSON: ${(e as Error).message}`, {file: input.file, line: 1, column: 1});
-    return draft.finish();
-  }
-  const locate = jsonLocator(input.file, input.text);
-  const at = (path: (string | number)[]): Location => locate(path) ?? {file: input.file, line: 1, column: 1};
+  const parsed = parseJsonInput(draft, input);
+  if (!parsed) return draft.finish();
+  const {data, at} = parsed;
   const tagged: [string | undefined, unknown[], (string | number)[]][] = [];
   if (isObject(data) && Array.isArray(data['tasks'])) tagged.push([undefined, data['tasks'], ['tasks']]);
   else if (isObject(data)) {

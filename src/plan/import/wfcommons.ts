@@ -3,7 +3,7 @@ import {isTaskId} from '../../model/index.js';
 import type {PlanSource} from '../source.js';
 import {PlanDraft} from './draft.js';
 import type {ImportInput} from './index.js';
-import {jsonLocator} from './json-locations.js';
+import {parseJsonInput} from './json-input.js';
 import {isWfCommons} from './sniff.js';
 
 type Json = Record<string, unknown>;
@@ -16,15 +16,9 @@ type Json = Record<string, unknown>;
  */
 export function importWfCommons(input: ImportInput): PlanSource {
   const draft = new PlanDraft(input.file, 'wfcommons', new Map([[input.file, input.text]]));
-  let data: unknown;
-  try {
-    data = JSON.parse(input.text);
-  } catch (e) {
-    draft.error('json-syntax', `invalid JSON: ${(e as Error).message}`, {file: input.file, line: 1, column: 1});
-    return draft.finish();
-  }
-  const locate = jsonLocator(input.file, input.text);
-  const at = (path: (string | number)[]): Location => locate(path) ?? {file: input.file, line: 1, column: 1};
+  const parsed = parseJsonInput(draft, input);
+  if (!parsed) return draft.finish();
+  const {data, at} = parsed;
   if (!isWfCommons(data)) {
     draft.error('not-wfcommons', `${input.file} is not a WfFormat instance: expected workflow.specification.tasks or workflow.tasks`, at([]));
     return draft.finish();
