@@ -1,6 +1,6 @@
 import {dirname} from 'node:path';
 import {analyzePlan, reviewBatches} from '../../schedule/index.js';
-import {EXIT_OK, EXIT_USAGE, plural} from '../exit-codes.js';
+import {EXIT_OK, plural} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
@@ -23,11 +23,8 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
   const read = await readPlan(file, {...(options.from ? {from: options.from} : {})}, io);
   if (!read.ok) return read.exitCode;
   const {plan} = read;
+  // -j is checked by the command line (intOption) and concurrency by the plan schema: both are positive integers.
   const workers = options.workers ?? plan.concurrency;
-  if (!Number.isInteger(workers) || workers < 1) {
-    io.err(`error: -j expects a positive integer, got ${workers}\n`);
-    return EXIT_USAGE;
-  }
   const format = options.format ?? 'text';
   if (format === 'csv') {
     await writeOutput(planCsv(plan), options.output, io);

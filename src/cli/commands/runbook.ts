@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {dirname, relative, resolve, sep} from 'node:path';
 import {runActiveTime, runbookMarkdown, type RunbookHistoryRow} from '../../report/index.js';
 import {analyzePlan} from '../../schedule/index.js';
-import {EXIT_OK, EXIT_USAGE} from '../exit-codes.js';
+import {EXIT_OK} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {readPlan} from '../read-plan.js';
 import {openStore, stateDirFor} from '../state.js';
@@ -24,11 +24,8 @@ export async function runbookCommand(file: string, options: RunbookCommandOption
   const read = await readPlan(file, {...(options.from ? {from: options.from} : {}), warnings: false}, io);
   if (!read.ok) return read.exitCode;
   const {plan} = read;
+  // -j is checked by the command line (intOption) and concurrency by the plan schema: both are positive integers.
   const workers = options.workers ?? plan.concurrency;
-  if (!Number.isInteger(workers) || workers < 1) {
-    io.err(`error: -j expects a positive integer, got ${workers}\n`);
-    return EXIT_USAGE;
-  }
   const analysis = analyzePlan(plan, {workers, timeBudgetMs: 500});
   const sequence = [...analysis.schedule.slots].sort((a, b) => a.start - b.start || a.worker - b.worker).map((s) => ({task: s.task, worker: s.worker, startMs: s.start, endMs: s.end}));
   const planFile = resolve(io.cwd, file);
