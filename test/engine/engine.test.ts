@@ -2,6 +2,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import type {StoredEvent} from '../../src/model/index.js';
+import {alive} from '../e2e/run-helpers.js';
 import {fixture, makeEngine, NODE, planFrom, runPlan, statuses, tempFolder} from './helpers.js';
 
 const q = JSON.stringify;
@@ -376,20 +377,6 @@ tasks:
   });
 });
 
-/** True when the process exists and is not a zombie (a zombie is dead, only not reaped yet by its new parent). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** Waits for a condition the test's own processes make true (not a timing window: no deadline but the test's). */
 async function until(condition: () => boolean): Promise<void> {

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {runChild, type ChildOptions, type ChildResult} from '../../src/executors/child-process.js';
 import {ShellHelpers, spawnMode, type SpawnMode} from '../../src/executors/shell-helpers.js';
 import {tempFolder} from './helpers.js';
+import {alive} from '../e2e/run-helpers.js';
 
 const NATIVE = fileURLToPath(new URL('../../dist/native/spawn-helper', import.meta.url));
 const HAVE_NATIVE = existsSync(NATIVE);
@@ -32,15 +33,6 @@ async function run(h: ShellHelpers, o: ChildOptions): Promise<ChildResult> {
 /** What must not depend on how the command was started. */
 const facts = (r: ChildResult) => ({outcome: r.outcome, exitCode: r.exitCode, signal: r.signal, tail: r.outputTail, message: r.message?.replace(/\d+ milliseconds/, 'N milliseconds')});
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 const ppid = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
