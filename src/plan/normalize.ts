@@ -22,6 +22,10 @@ import {defaultPlanName} from './load.js';
 import {suggestion} from './suggest.js';
 import type {z} from 'zod';
 
+/** Shared by every task that has none: a plan of 100,000 tasks would otherwise allocate one each. */
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+const NO_FIELDS: Readonly<Record<string, never>> = Object.freeze({});
+
 /** The estimate used for tasks without one, unless `defaults.estimate` says otherwise. */
 export const DEFAULT_ESTIMATE_MS = 30 * 60_000;
 /** Workers when neither the plan nor `-j` says. */
@@ -66,10 +70,21 @@ class Context {
   readonly #source: PlanSource;
   readonly #diagnostics: Diagnostic[];
   readonly #estimates = new Map<string, Estimate | null>();
+  /**
+   * The prototype of this plan's tasks: their `location` is found when first read. Locating every task of a
+   * 100,000-task file costs more than validating it, and only diagnostics and reports ask.
+   */
+  readonly #taskProto: object;
 
   constructor(source: PlanSource, diagnostics: Diagnostic[]) {
     this.#source = source;
     this.#diagnostics = diagnostics;
+    const locate = (index: number): Location | undefined => source.locate(['tasks', index]);
+    this.#taskProto = Object.defineProperty({}, 'location', {
+      get(this: {index: number}) {
+        return locate(this.index);
+      },
+    });
   }
 
   #at(path: DataPath): Location | undefined {
@@ -219,7 +234,8 @@ class Context {
 
     // Tasks, second pass.
     const tasks: Task[] = [];
-    const env: TaskEnv = {defaults, defaultTimeout, executors, pools, ids, groupIndex, members};
+    const retryOn = Object.freeze(this.#retryOn(defaults.retryOn, ['defaults', 'retryOn'], false) ?? [...DEFAULT_RETRY_ON]);
+    const env: TaskEnv = {defaults, defaultTimeout, retryOn, executors, pools, ids, groupIndex, members, explicit: new Array<Dependency | undefined>(writtenTasks.length)};
     for (let i = 0; i < parsed.length; i++) {
       const t = parsed[i];
       if (!t || !owns[i]) continue;
@@ -386,12 +402,13 @@ class Context {
     return ms;
   }
 
-  #retryOn(value: readonly string[] | undefined, path: DataPath): string[] | undefined {
+  /** The outcomes of a `retryOn` list that may be retried; the others are reported unless `report` is false. */
+  #retryOn(value: readonly string[] | undefined, path: DataPath, report = true): string[] | undefined {
     if (value === undefined) return undefined;
     const okList: string[] = [];
     value.forEach((v, i) => {
       if ((ATTEMPT_OUTCOMES as readonly string[]).includes(v) && v !== 'ok') okList.push(v);
-      else this.error('schema', [...path, i], `${formatPath([...path, i])}: "${v}" is not an attempt outcome; use exit_nonzero, timeout, verify_failed, lost, spawn_error or cancelled${suggestion(v, ATTEMPT_OUTCOMES)}`);
+      else if (report) this.error('schema', [...path, i], `${formatPath([...path, i])}: "${v}" is not an attempt outcome; use exit_nonzero, timeout, verify_failed, lost, spawn_error or cancelled${suggestion(v, ATTEMPT_OUTCOMES)}`);
     });
     return okList;
   }
@@ -422,14 +439,14 @@ class Context {
     // The hot loop of large plans: paths for diagnostics are built only when one is reported.
     const id = taskId(String(t.id));
     const base: DataPath = ['tasks', i];
-    const extra: Record<string, unknown> = {...(t.extra ?? {})};
-    for (const key of Object.keys(raw)) {
+    let extra: Record<string, unknown> | undefined = t.extra ? {...t.extra} : undefined;
+    for (const key in raw) {
       if (TASK_KEYS.has(key)) continue;
       const alias = TASK_KEY_ALIASES[key];
       if (alias) this.error('unknown-field', [...base, key], `task "${id}": "${key}" is not a paraplan field; write ${alias} instead`);
       else {
         this.warn('unknown-field', [...base, key], `task "${id}": unknown field "${key}" is kept as it is but not used${suggestion(key, TASK_KEYS)}`);
-        extra[key] = raw[key];
+        (extra ??= {})[key] = raw[key];
       }
     }
     let estimate: Estimate | undefined;
@@ -466,8 +483,14 @@ class Context {
     // Dependencies. Explicit edges are located on demand (`locateNeed`): eagerly locating 300,000 edges costs
     // more than validating them.
     const needs: Dependency[] = [];
-    const written = t.needs ?? [];
-    const seen = written.length > 0 ? new Set<string>() : undefined;
+    const written = t.needs ?? NO_ITEMS;
+    // Short lists (nearly all) are checked for repeats by a scan; a Set per task would cost more.
+    const seen = written.length > 16 ? new Set<string>() : undefined;
+    const listed = (ref: string): boolean => {
+      if (seen) return seen.has(ref) || (seen.add(ref), false);
+      for (let k = 0; k < needs.length; k++) if (needs[k]!.task === ref) return true;
+      return false;
+    };
     for (let j = 0; j < written.length; j++) {
       const n = written[j]!;
       const ref = typeof n === 'string' ? n : n.id;
@@ -477,13 +500,15 @@ class Context {
         this.error('self-dependency', [...base, 'needs', j], `task "${id}" needs itself; remove "${ref}" from its needs`);
         continue;
       }
-      if (env.ids.has(ref)) {
-        if (seen!.has(ref)) {
+      const at = env.ids.get(ref);
+      if (at !== undefined) {
+        if (listed(ref)) {
           this.warn('duplicate-dependency', [...base, 'needs', j], `task "${id}" lists "${ref}" twice in needs`);
           continue;
         }
-        seen!.add(ref);
-        needs.push(source ? {task: ref as TaskId, kind, location: source} : {task: ref as TaskId, kind});
+        // Dependencies are immutable: one object per needed task serves every plain edge to it.
+        if (source || kind !== 'explicit') needs.push(source ? {task: ref as TaskId, kind, location: source} : {task: ref as TaskId, kind});
+        else needs.push((env.explicit[at] ??= Object.freeze({task: ref as TaskId, kind: 'explicit'})));
         continue;
       }
       if (env.groupIndex.has(ref)) {
@@ -492,8 +517,7 @@ class Context {
           continue;
         }
         for (const member of env.members.get(ref) ?? []) {
-          if (seen!.has(member) || member === id) continue;
-          seen!.add(member);
+          if (member === id || listed(member)) continue;
           needs.push(source ? {task: member, kind: 'group-barrier', viaGroup: ref, location: source} : {task: member, kind: 'group-barrier', viaGroup: ref});
         }
         continue;
@@ -508,7 +532,7 @@ class Context {
     if ((t.trigger === 'one_success' || t.trigger === 'one_failed') && needs.length === 0) {
       this.error('never-runs', [...base, 'trigger'], `task "${id}" has trigger ${t.trigger} but no dependencies, so it can never run; add needs or remove the trigger`);
     }
-    const files = t.files ?? [];
+    const files = t.files ?? NO_ITEMS;
     for (let j = 0; j < files.length; j++) {
       const f = files[j]!;
       if (f.startsWith('/') || /^[A-Za-z]:[\\/]/.test(f) || f.split(/[\\/]/).includes('..')) {
@@ -518,15 +542,15 @@ class Context {
     if (t.cwd !== undefined && outsideFolder(t.cwd, this.#source.file)) {
       this.warn('cwd-outside', [...base, 'cwd'], `task "${id}": cwd "${t.cwd}" is outside the plan's folder; worktrees will not contain it`);
     }
-    const retryOn =
-      (t.retryOn !== undefined ? this.#retryOn(t.retryOn, [...base, 'retryOn']) : undefined) ??
-      this.#retryOn(env.defaults.retryOn, ['defaults', 'retryOn']) ??
-      [...DEFAULT_RETRY_ON];
-    const criteria = typeof t.criteria === 'string' ? [t.criteria] : (t.criteria ?? []);
+    const retryOn = t.retryOn !== undefined ? this.#retryOn(t.retryOn, [...base, 'retryOn'])! : env.retryOn;
+    const criteria = typeof t.criteria === 'string' ? [t.criteria] : (t.criteria ?? NO_ITEMS);
     const pool = t.pool ?? profile?.pool;
     // Built field by field in the order of the model (a literal with conditional spreads would allocate an
     // object per optional field), so the keys and their order are those of `Task`.
-    const task: TaskDraft = {id, index: i, title: t.title ?? id};
+    const task = Object.create(this.#taskProto) as TaskDraft;
+    task.id = id;
+    task.index = i;
+    task.title = t.title ?? id;
     if (t.description !== undefined) task.description = t.description;
     if (t.instructions !== undefined) task.instructions = t.instructions;
     task.priority = t.priority ?? env.defaults.priority ?? 'medium';
@@ -541,24 +565,22 @@ class Context {
     if (t.owner !== undefined) task.owner = t.owner;
     task.executor = profile ? executorName : 'shell';
     if (run) task.run = run;
-    task.verify = t.verify !== undefined ? this.#verifyList(t.verify, [...base, 'verify']) : [];
+    task.verify = t.verify !== undefined ? this.#verifyList(t.verify, [...base, 'verify']) : NO_ITEMS;
     task.criteria = criteria;
     if (t.returns !== undefined) task.returns = t.returns;
-    task.deliverables = t.deliverables ?? [];
+    task.deliverables = t.deliverables ?? NO_ITEMS;
     if (t.testStrategy !== undefined) task.testStrategy = t.testStrategy;
     if (t.size !== undefined) task.size = t.size;
     task.files = files;
-    task.tags = t.tags ?? [];
+    task.tags = t.tags ?? NO_ITEMS;
     task.trigger = t.trigger ?? env.defaults.trigger ?? 'all_success';
     task.gate = gate;
     task.done = t.done ?? false;
     if (t.cwd !== undefined) task.cwd = t.cwd;
-    task.env = t.env ?? {};
+    task.env = t.env ?? NO_FIELDS;
     if (pool !== undefined) task.pool = pool;
     task.workspace = t.workspace ?? env.defaults.workspace ?? (kind === 'shell' ? 'none' : 'worktree');
-    task.extra = extra;
-    const location = this.#at(base);
-    if (location) task.location = location;
+    task.extra = extra ?? NO_FIELDS;
     return task as Task;
   }
 
@@ -577,15 +599,19 @@ class Context {
 interface TaskEnv {
   readonly defaults: NonNullable<WrittenPlan['defaults']>;
   readonly defaultTimeout: number | undefined;
+  /** `defaults.retryOn` (its mistakes are reported once, not per task), or the built-in list. */
+  readonly retryOn: readonly string[];
   readonly executors: Map<string, ExecutorProfile>;
   readonly pools: Map<string, number>;
   readonly ids: Map<string, number>;
   readonly groupIndex: Map<string, number>;
   readonly members: Map<string, TaskId[]>;
+  /** The shared plain dependency on the task at each file index, made on first use. */
+  readonly explicit: (Dependency | undefined)[];
 }
 
 /** A task while it is being built. */
-type TaskDraft = {-readonly [K in keyof Task]?: Task[K]} & Pick<Task, 'id' | 'index' | 'title'>;
+type TaskDraft = {-readonly [K in keyof Task]?: Task[K]};
 
 function frozenTasks(tasks: readonly Task[]): Map<TaskId, Task> {
   const map = new Map<TaskId, Task>();
