@@ -106,15 +106,18 @@ export function criticalPathTimes(graph: TaskGraph, order = quickTopologicalOrde
 
 /** Critical path method on a graph, keyed by task id. */
 export function criticalPath(graph: TaskGraph, times = criticalPathTimes(graph)): CriticalPath {
-  const timing = new Map<TaskId, TaskTiming>();
-  for (let i = 0; i < graph.n; i++) {
-    timing.set(graph.ids[i]!, {
-      es: times.es[i]!,
-      ef: times.ef[i]!,
-      ls: times.ls[i]!,
-      lf: times.lf[i]!,
-      slack: times.slack[i]!,
-    });
-  }
-  return {length: times.length, path: Array.from(times.path, (i) => graph.ids[i]!), timing};
+  let timing: Map<TaskId, TaskTiming> | undefined;
+  return {
+    length: times.length,
+    path: Array.from(times.path, (i) => graph.ids[i]!),
+    // Built on first read: only some outputs show every task's times, and on 100,000 tasks the map costs.
+    get timing(): Map<TaskId, TaskTiming> {
+      if (timing) return timing;
+      timing = new Map();
+      for (let i = 0; i < graph.n; i++) {
+        timing.set(graph.ids[i]!, {es: times.es[i]!, ef: times.ef[i]!, ls: times.ls[i]!, lf: times.lf[i]!, slack: times.slack[i]!});
+      }
+      return timing;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import {reverseGraph} from './task-graph.js';
 import {bottomLevels, criticalPathTimes, timeEpsilon, type CpmTimes} from './critical-path.js';
 import {ListDecoder, positionsFromKeys} from './list-decoder.js';
 import {checkWorkers, cpMisfPositions, scheduleFromStarts} from './list-schedule.js';
-import {headsAndTails, makespanLowerBound, timeGrain} from './lower-bound.js';
+import {headsAndTails, makespanLowerBound, roundUp, timeGrain} from './lower-bound.js';
 import {branchAndBound} from './branch-and-bound.js';
 import {TimeHeap} from './int-heap.js';
 import {identityOrder, sortByKey} from './key-order.js';
@@ -79,12 +79,21 @@ export function scheduleOnWorkersWith(graph: TaskGraph, workers: number, options
   if (n === 0) return {workers, makespan: 0, lowerBound: 0, optimal: true, method: 'empty', slots: []};
   const p = Math.min(workers, n);
   const cpm = known.cpm ?? criticalPathTimes(graph);
-  if (peakOverlap(graph, cpm.es) <= p) {
+  let work = 0;
+  for (let i = 0; i < n; i++) work += graph.durations[i]!;
+  const eps = timeEpsilon(cpm.length);
+  // More work than p workers can do in the critical path's time: the earliest starts overlap more than p.
+  if (work <= p * cpm.length + eps && peakOverlap(graph, cpm.es) <= p) {
     return scheduleFromStarts(graph, workers, cpm.es, cpm.length, 'critical-path', true);
   }
-  const eps = timeEpsilon(cpm.length);
   const search = new Search(graph, p, options.seed ?? 1, maxIterations === Infinity ? deadline : Infinity, options.signal);
-  let lowerBound = makespanLowerBound(graph, p);
+  // The simple bound first; the one from heads and tails is computed only when a schedule misses it.
+  let lowerBound = roundUp(Math.max(cpm.length, work / p), timeGrain(graph));
+  search.floor = lowerBound + eps;
+  search.refineFloor = () => {
+    lowerBound = makespanLowerBound(graph, p);
+    return lowerBound + eps;
+  };
   const met = (): boolean => search.bestMakespan <= lowerBound + eps;
   const bottom = known.bottom ?? bottomLevels(graph);
 
@@ -102,6 +111,8 @@ export function scheduleOnWorkersWith(graph: TaskGraph, workers: number, options
   if (met() || search.expired()) return search.result(workers, lowerBound);
 
   lowerBound = makespanLowerBound(graph, p, {upTo: search.bestMakespan});
+  search.floor = lowerBound + eps;
+  search.refineFloor = undefined;
   if (met() || search.expired()) return search.result(workers, lowerBound);
 
   let meanDuration = 0;
@@ -208,6 +219,10 @@ class Search {
   bestMakespan = Infinity;
   bestStart: Float64Array;
   bestMethod = '';
+  /** A schedule this short is optimal: it is not tightened further. */
+  floor = -Infinity;
+  /** Computes a stronger floor, once, when a schedule misses the current one. */
+  refineFloor: (() => number) | undefined;
   readonly #graph: TaskGraph;
   readonly #forward: ListDecoder;
   readonly #backward: ListDecoder;
@@ -255,7 +270,11 @@ class Search {
   }
 
   #consider(makespan: number, method: string): void {
-    makespan = this.#justify(makespan);
+    if (makespan > this.floor && this.refineFloor) {
+      this.floor = this.refineFloor();
+      this.refineFloor = undefined;
+    }
+    if (makespan > this.floor) makespan = this.#justify(makespan);
     if (makespan < this.bestMakespan) {
       this.bestMakespan = makespan;
       this.bestStart.set(this.#start);
