@@ -94,28 +94,44 @@ function gantt(a: PlanAnalysis, width: number): string[] {
   if (s.makespan <= 0) return [];
   if (s.workers > 32) return [`  (${s.workers} workers: timeline omitted; use --format json)`];
   const scale = width / s.makespan;
-  const out: string[] = [];
-  for (let w = 0; w < s.workers; w++) {
-    const row = Array.from({length: width}, () => ' ');
-    const slots = s.slots.filter((x) => x.worker === w);
-    if (slots.length === 0) continue;
-    for (const slot of slots) {
-      const from = Math.min(width - 1, Math.floor(slot.start * scale));
-      const to = Math.max(from + 1, Math.min(width, Math.round(slot.end * scale)));
-      for (let i = from; i < to; i++) row[i] = '=';
-      row[from] = '[';
-      const label = String(slot.task).slice(0, Math.max(0, to - from - 1));
-      for (let i = 0; i < label.length; i++) row[from + 1 + i] = label[i]!;
-    }
-    out.push(`  w${String(w + 1).padEnd(3)} |${row.join('')}|`);
+  const rows = Array.from({length: s.workers}, () => Array.from({length: width}, () => ' '));
+  const used = new Uint8Array(s.workers);
+  for (const slot of s.slots) {
+    const row = rows[slot.worker]!;
+    used[slot.worker] = 1;
+    const from = Math.min(width - 1, Math.floor(slot.start * scale));
+    const to = Math.max(from + 1, Math.min(width, Math.round(slot.end * scale)));
+    for (let i = from; i < to; i++) row[i] = '=';
+    row[from] = '[';
+    const label = String(slot.task).slice(0, Math.max(0, to - from - 1));
+    for (let i = 0; i < label.length; i++) row[from + 1 + i] = label[i]!;
   }
+  const out: string[] = [];
+  for (let w = 0; w < s.workers; w++) if (used[w]) out.push(`  w${String(w + 1).padEnd(3)} |${rows[w]!.join('')}|`);
   out.push(`        0${' '.repeat(Math.max(0, width - min(s.makespan).length))}${min(s.makespan)}`);
   return out;
 }
 
 /** The plan analysis as JSON (documented shape: see README "plan --format json"). */
 export function planJson(plan: Plan, a: PlanAnalysis): string {
-  return JSON.stringify(planJsonValue(plan, a), null, 2) + '\n';
+  return jsonLines(planJsonValue(plan, a));
+}
+
+/**
+ * JSON with one line per top-level field and one line per item of a list of maps or lists (a task, a wave):
+ * as easy to read and to grep as indented JSON, and several times faster to write for 100,000 tasks, whose
+ * indented form runs to millions of lines.
+ */
+export function jsonLines(value: Record<string, unknown>): string {
+  const fields: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const name = JSON.stringify(key);
+    if (Array.isArray(v) && v.length > 0 && v.some((x) => x !== null && typeof x === 'object')) {
+      fields.push(`  ${name}: [\n${v.map((x) => `    ${JSON.stringify(x) ?? 'null'}`).join(',\n')}\n  ]`);
+    } else fields.push(`  ${name}: ${JSON.stringify(v)}`);
+  }
+  return fields.length ? `{\n${fields.join(',\n')}\n}\n` : '{}\n';
 }
 
 /** The value {@link planJson} prints, for callers that add to it before printing. */
