@@ -2,6 +2,7 @@ import type {TaskGraph} from './task-graph.js';
 import {criticalPathTimes, timeEpsilon} from './critical-path.js';
 import {scheduleOnWorkers} from './schedule-on-workers.js';
 import {cpMisfPositions, listMakespan} from './list-schedule.js';
+import {roundUp, timeGrain} from './lower-bound.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
 /** One row of the "how many workers?" table. */
@@ -37,6 +38,11 @@ export interface WhatIfOptions {
    * @default 20000
    */
   readonly searchUpTo?: number;
+  /**
+   * A worker count whose row the caller replaces later with a better schedule (see {@link withKnownRow}):
+   * the table does not stop at it for not improving, since the better schedule may.
+   */
+  readonly replacedLater?: number;
 }
 
 /**
@@ -66,6 +72,7 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
   for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
   const large = graph.n > (options.searchUpTo ?? 20_000);
   const positions = large ? (known.cpMisf ?? cpMisfPositions(graph)) : undefined;
+  const grain = large ? timeGrain(graph) : 0;
   for (let workers = 1; ; workers *= 2) {
     workers = Math.min(workers, maxWorkers);
     const s =
@@ -73,7 +80,7 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
       (workers === 1
         ? {makespan: sequential, optimal: true}
         : positions
-          ? largeRow(graph, workers, positions, critical, sequential)
+          ? largeRow(graph, workers, positions, Math.max(critical, roundUp(sequential / workers, grain)))
           : scheduleOnWorkers(graph, workers, {timeBudgetMs: budget}));
     const previous = rows[rows.length - 1];
     rows.push({
@@ -83,14 +90,29 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
       optimal: s.optimal,
     });
     if (workers >= maxWorkers || s.makespan <= critical + eps) break;
-    if (previous && s.makespan >= previous.makespan - eps) break;
+    if (previous && s.makespan >= previous.makespan - eps && workers !== options.replacedLater) break;
   }
   return rows;
 }
 
-/** A row for a large graph: one list schedule, proven optimal only when it meets max(critical path, work / N). */
-function largeRow(graph: TaskGraph, workers: number, positions: Int32Array, critical: number, sequential: number): {makespan: number; optimal: boolean} {
+/**
+ * Rows computed with `replacedLater: schedule.workers`, with that row replaced by `schedule` (as `known` would
+ * have) and the table cut where {@link whatIfWorkersWith} would then have stopped.
+ */
+export function withKnownRow(rows: readonly WhatIfRow[], schedule: {readonly workers: number; readonly makespan: number; readonly optimal: boolean}, critical: number, sequential: number): WhatIfRow[] {
+  const eps = timeEpsilon(critical);
+  const out: WhatIfRow[] = [];
+  for (const row of rows) {
+    const r = row.workers === schedule.workers ? {workers: row.workers, makespan: schedule.makespan, speedup: schedule.makespan > 0 ? sequential / schedule.makespan : 1, optimal: schedule.optimal} : row;
+    const previous = out[out.length - 1];
+    out.push(r);
+    if (r.makespan <= critical + eps || (previous && r.makespan >= previous.makespan - eps)) break;
+  }
+  return out;
+}
+
+/** A row for a large graph: one list schedule, proven optimal only when it meets `bound` (critical path, work / N). */
+function largeRow(graph: TaskGraph, workers: number, positions: Int32Array, bound: number): {makespan: number; optimal: boolean} {
   const makespan = listMakespan(graph, workers, positions);
-  const bound = Math.max(critical, sequential / workers);
   return {makespan, optimal: makespan <= bound + timeEpsilon(makespan)};
 }

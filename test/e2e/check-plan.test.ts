@@ -1,10 +1,12 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {planCsv} from '../../src/cli/plan-output.js';
 import type {Plan} from '../../src/model/index.js';
 import {loadPlanSource, normalizePlan} from '../../src/plan/index.js';
+import {analyzePlan, graphFromEdges, whatIfWorkersWith} from '../../src/schedule/index.js';
 import {paraplan, ROOT, tempDir} from '../helpers/cli.js';
 
 describe('paraplan check', () => {
@@ -133,6 +135,49 @@ describe('paraplan plan', () => {
     expect(r.stdout).toContain('Batch 1: 300 LOC: a');
     expect(r.stdout).toContain('Batch 2: 350 LOC: b, c');
     expect(r.stdout).toContain('Batch 3: 900 LOC (one task above the limit): d');
+  });
+
+  it('computes the what-if table of a large plan on a second thread with the same rows as on one', () => {
+    // 24,000 tasks in 40 layers: above WHAT_IF_THREAD_MIN_TASKS, so the CLI uses the thread.
+    const per = 600;
+    const tasks = Array.from({length: 40 * per}, (_, t) => {
+      const l = Math.floor(t / per);
+      const i = t % per;
+      const needs = l === 0 ? [] : [...new Set([`t${(l - 1) * per + ((i * 31) % per)}`, `t${(l - 1) * per + ((i * 17 + 5) % per)}`])];
+      return {id: `t${t}`, estimate: `${1 + ((t * 7919) % 13)}m`, needs, run: ['true']};
+    });
+    const dir = tempDir({'plan.json': JSON.stringify({name: 'large', tasks})});
+    const r = paraplan(['plan', 'plan.json', '-j', '4', '--format', 'json', '-o', 'out.json'], {cwd: dir});
+    expect(r.code).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {makespanMs: number; whatIf: {workers: number; makespan: number}[]};
+    const source = loadPlanSource(join(dir, 'plan.json'));
+    return source.then((loaded) => {
+      if (!loaded.ok) throw new Error('the plan did not load');
+      const {plan} = normalizePlan(loaded.value);
+      const one = analyzePlan(plan!, {workers: 4, timeBudgetMs: 1000});
+      expect(out.whatIf).toEqual(JSON.parse(JSON.stringify(one.whatIf)));
+      expect(out.whatIf.length).toBeGreaterThan(3);
+      expect(out.whatIf.find((row) => row.workers === 4)?.makespan).toBe(out.makespanMs);
+    });
+  });
+
+  it('gets the rows from the thread itself, as the built CLI starts it', async () => {
+    const built = (await import(pathToFileURL(join(ROOT, 'dist/cli/what-if-thread.js')).href)) as typeof import('../../src/cli/what-if-thread.js');
+    const g = graphFromEdges(
+      Array.from({length: 3000}, (_, i) => 1 + (i % 7)),
+      Array.from({length: 2900}, (_, i) => [i, i + 100] as [number, number]),
+    );
+    const thread = built.startWhatIfThread();
+    expect(thread).toBeDefined();
+    try {
+      // List-schedule rows (searchUpTo: 0) are deterministic, so both threads must agree exactly.
+      const rows = thread!.elsewhere(g, {searchUpTo: 0}, {})();
+      expect(rows).toEqual(whatIfWorkersWith(g, {searchUpTo: 0}, {}));
+      expect(rows.length).toBeGreaterThan(2);
+      expect(thread!.answered).toBe(true);
+    } finally {
+      thread!.close();
+    }
   });
 
   it('states the default estimate it used', () => {

@@ -2,8 +2,9 @@ import {dirname} from 'node:path';
 import {analyzePlan, reviewBatches} from '../../schedule/index.js';
 import {EXIT_OK, plural} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
-import {planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
+import {jsonLines, planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
+import {startWhatIfThread, WHAT_IF_THREAD_MIN_TASKS} from '../what-if-thread.js';
 import {writeOutput} from '../write-output.js';
 
 export interface PlanOptions {
@@ -30,7 +31,13 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
     await writeOutput(planCsv(plan), options.output, io);
     return EXIT_OK;
   }
-  const analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000});
+  const thread = plan.tasks.size >= WHAT_IF_THREAD_MIN_TASKS ? startWhatIfThread() : undefined;
+  let analysis: ReturnType<typeof analyzePlan>;
+  try {
+    analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000, ...(thread ? {whatIfElsewhere: thread.elsewhere} : {})});
+  } finally {
+    thread?.close();
+  }
   const batches = options.maxLoc !== undefined ? reviewBatches(plan, analysis.order, options.maxLoc) : undefined;
   let reportLink = options.reportLink;
   if (format === 'md' && reportLink === undefined) {
@@ -44,7 +51,7 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
     case 'json': {
       const json = planJsonValue(plan, analysis);
       if (batches) json['reviewBatches'] = batches;
-      text = JSON.stringify(json, null, 2) + '\n';
+      text = jsonLines(json);
       break;
     }
     case 'md':
