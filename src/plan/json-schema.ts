@@ -1,8 +1,8 @@
-import {z} from 'zod';
-import {WrittenPlan} from './schema.js';
+import {writtenSchemas} from './schema.js';
 
 /** The JSON Schema of plan files, for editors (`# yaml-language-server: $schema=...`). */
 export function planJsonSchema(): Record<string, unknown> {
+  const {z, WrittenPlan} = writtenSchemas();
   const schema = z.toJSONSchema(WrittenPlan, {target: 'draft-7', io: 'input', unrepresentable: 'any'}) as Record<string, unknown>;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

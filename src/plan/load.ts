@@ -1,6 +1,7 @@
 import {readFile, readdir, stat} from 'node:fs/promises';
 import {basename, extname, join} from 'node:path';
-import {LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node} from 'yaml';
+import {createRequire} from 'node:module';
+import type {Document, LineCounter, Node} from 'yaml';
 import type {Diagnostic, Location, Result} from '../model/index.js';
 import {err, ok} from '../model/index.js';
 import type {ImportFormat, ImportInput} from './import/index.js';
@@ -13,6 +14,12 @@ import {decodePlanBytes, nestingDepth} from './text.js';
 export const DEFAULT_MAX_PLAN_BYTES = 32 * 1024 * 1024;
 /** Deeper nesting than this is refused: no plan needs it, and it is how parsers are attacked. */
 export const MAX_NESTING = 64;
+let yamlLibrary: typeof import('yaml') | undefined;
+/** The YAML parser, loaded on first use (synchronously, through its CommonJS build): JSON plans never need it. */
+function yaml(): typeof import('yaml') {
+  return (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+
 /** A YAML alias may be expanded at most this many times (alias bombs). */
 export const MAX_YAML_ALIASES = 100;
 
@@ -180,6 +187,7 @@ function tooDeep(file: string): Diagnostic {
 
 
 function parseYaml(file: string, text: string, texts: ReadonlyMap<string, string>, format: SourceFormat): PlanSource {
+  const {LineCounter, parseDocument} = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {lineCounter, uniqueKeys: true, prettyErrors: false});
   const diagnostics: Diagnostic[] = [];
@@ -231,6 +239,7 @@ function firstLine(s: string): string {
 
 /** Finds the node at `path`, or the deepest ancestor that exists, and returns where it starts. */
 function yamlLocator(file: string, doc: Document, lineCounter: LineCounter): (path: DataPath) => Location | undefined {
+  const {isMap, isPair, isScalar, isSeq} = yaml();
   return (path) => {
     let node: unknown = doc.contents;
     let keyNode: unknown;

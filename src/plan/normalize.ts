@@ -16,11 +16,20 @@ import type {
 import {AGENT_PRESETS, ATTEMPT_OUTCOMES, DEFAULT_RETRY_ON, isTaskId, parseDurationMs, parseEstimate, taskId} from '../model/index.js';
 import {parseCommand} from './command.js';
 import {checkGraph} from './rules.js';
-import {isPlainWrittenTask, TASK_KEY_ALIASES, TASK_KEYS, WrittenPlan, WrittenTask, type WrittenVerify} from './schema.js';
+import {TASK_KEY_ALIASES, writtenSchemas, type WrittenPlan, type WrittenTask, type WrittenVerify} from './schema.js';
+import {compileQuick} from './quick-check.js';
+import {WRITTEN_PLAN_SPEC, WRITTEN_TASK_SPEC} from './quick-spec.js';
 import type {DataPath, PlanSource} from './source.js';
 import {defaultPlanName} from './load.js';
 import {suggestion} from './suggest.js';
 import type {z} from 'zod';
+
+/** True for a task `WrittenTask` accepts unchanged; false means "ask zod" (see quick-check.ts). */
+const isPlainWrittenTask = compileQuick(WRITTEN_TASK_SPEC);
+/** The same for the plan without its tasks. */
+const isPlainWrittenPlan = compileQuick(WRITTEN_PLAN_SPEC);
+/** Task keys paraplan knows; anything else is kept verbatim in `extra`, with a warning. */
+const TASK_KEYS: ReadonlySet<string> = new Set(Object.keys(WRITTEN_TASK_SPEC.fields));
 
 /** Shared by every task that has none: a plan of 100,000 tasks would otherwise allocate one each. */
 const NO_ITEMS: readonly never[] = Object.freeze([]);
@@ -104,7 +113,7 @@ class Context {
     for (const issue of issues) {
       const path = [...base, ...(issue.path as (string | number)[])];
       if (issue.code === 'unrecognized_keys') {
-        const known = path.length === 0 ? Object.keys(WrittenPlan.shape) : [];
+        const known = path.length === 0 ? Object.keys(WRITTEN_PLAN_SPEC.fields) : [];
         for (const key of issue.keys) {
           this.error('unknown-field', [...path, key], `${formatPath([...path, key])}: unknown field "${key}"${suggestion(key, known) || ' (see schema/plan.schema.json for the fields)'}`);
         }
@@ -121,6 +130,7 @@ class Context {
    */
   #parseTask(t: unknown, i: number): WrittenTask | undefined {
     const value = coerceScalars(t);
+    const {WrittenTask} = writtenSchemas();
     const r = WrittenTask.safeParse(value, {reportInput: true});
     if (r.success) return r.data;
     this.#schemaIssues(r.error.issues, ['tasks', i]);
@@ -144,7 +154,8 @@ class Context {
       return undefined;
     }
     // Validate the plan without its tasks, then each task on its own, so one bad task does not hide the rest.
-    const top = WrittenPlan.safeParse({...raw, tasks: []}, {reportInput: true});
+    const withoutTasks = {...raw, tasks: []};
+    const top = isPlainWrittenPlan(withoutTasks) ? {success: true as const, data: withoutTasks as WrittenPlan} : writtenSchemas().WrittenPlan.safeParse(withoutTasks, {reportInput: true});
     if (!top.success) this.#schemaIssues(top.error.issues, []);
     const writtenTasks = raw['tasks'];
     if (!Array.isArray(writtenTasks)) {
@@ -161,7 +172,7 @@ class Context {
       const bad = new Set(top.error.issues.map((issue) => issue.path[0]).filter((k) => k !== undefined));
       const unknown = top.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : []));
       const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k) && !unknown.includes(k)));
-      plan = WrittenPlan.safeParse({...rest, tasks: []}).data ?? {tasks: []};
+      plan = writtenSchemas().WrittenPlan.safeParse({...rest, tasks: []}).data ?? {tasks: []};
     }
     return this.#buildPlan(plan as WrittenPlan, writtenTasks);
   }

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {parse} from 'yaml';
 import {z} from 'zod';
-import {isPlainWrittenTask, quickCheck, WrittenTask} from './schema.js';
+import {compileQuick} from './quick-check.js';
+import {WRITTEN_PLAN_SPEC, WRITTEN_TASK_SPEC} from './quick-spec.js';
+import {quickSpec, writtenQuickSpecs, writtenSchemas} from './schema.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+const {WrittenTask} = writtenSchemas();
+const isPlainWrittenTask = compileQuick(WRITTEN_TASK_SPEC);
+const quickCheck = (schema: z.core.$ZodType): ((value: unknown) => boolean) => compileQuick(quickSpec(schema));
 
 /** Values near the edges of what WrittenTask accepts: right types, wrong types, empty, negative, fractional, odd keys. */
 const scalar = fc.oneof(
@@ -66,6 +77,12 @@ const fields: Record<string, fc.Arbitrary<unknown>> = {
 const taskArb = fc.oneof({weight: 10, arbitrary: fc.record(fields, {requiredKeys: ['id'], noNullPrototype: true})}, {weight: 1, arbitrary: fc.record(fields, {requiredKeys: []})}, {weight: 1, arbitrary: any});
 
 describe('quickCheck', () => {
+  it('is compiled from specs that match the zod schemas (run npm run schema after changing them)', () => {
+    const specs = writtenQuickSpecs();
+    expect(WRITTEN_TASK_SPEC).toEqual(specs.task);
+    expect(WRITTEN_PLAN_SPEC).toEqual(specs.plan);
+  });
+
   it('passes only tasks zod accepts, and zod returns them unchanged', () => {
     let passed = 0;
     fc.assert(
@@ -96,5 +113,20 @@ describe('quickCheck', () => {
     expect(quickCheck(z.object({a: z.string()}))({a: 'x', b: 1})).toBe(false);
     expect(quickCheck(z.string().default('x'))('y')).toBe(false);
     expect(isPlainWrittenTask({id: 'a', title: undefined})).toBe(false);
+  });
+
+  it('passes the plans of the examples without their tasks, as zod returns them', () => {
+    const isPlainWrittenPlan = compileQuick(WRITTEN_PLAN_SPEC);
+    const {WrittenPlan} = writtenSchemas();
+    const tops: Record<string, unknown>[] = ['examples/seed-000/plan.yaml', 'examples/sample-project/plan.yaml'].map((file) => ({...(parse(readFileSync(join(ROOT, file), 'utf8')) as object), tasks: []}));
+    tops.push({name: 'x', concurrency: 2, defaults: {executor: 'claude', timeout: '10m', retries: 1}, executors: {claude: {kind: 'agent', preset: 'claude', pool: 'agents'}}, pools: {agents: 2}, groups: [{id: 'g', mode: 'parallel', needs: []}], tasks: []});
+    for (const top of tops) {
+      expect(isPlainWrittenPlan(top)).toBe(true);
+      expect(WrittenPlan.parse(top)).toStrictEqual(top);
+    }
+    for (const bad of [{tasks: [], concurrency: 0}, {tasks: [], name: 3}, {tasks: [], nope: 1}, {tasks: [], defaults: {x: 1}}, {tasks: [], groups: [{id: ''}]}]) {
+      expect(isPlainWrittenPlan(bad)).toBe(false);
+      expect(WrittenPlan.safeParse(bad).success).toBe(false);
+    }
   });
 });
