@@ -84,6 +84,8 @@ class Context {
    * 100,000-task file costs more than validating it, and only diagnostics and reports ask.
    */
   readonly #taskProto: object;
+  /** Every dependency so far is on a task written before: the graph is then acyclic, with no need to check. */
+  #backward = true;
 
   constructor(source: PlanSource, diagnostics: Diagnostic[]) {
     this.#source = source;
@@ -295,7 +297,7 @@ class Context {
         ...(this.#at(g.path) ? {location: this.#at(g.path)!} : {}),
       });
     }
-    // Tasks are still ours to change until frozen; no spread, which would force their lazy locations.
+    // Tasks are still ours to change until frozen; no spread, which would lose their prototype (lazy locations).
     const finalTasks = tasks.map((t) => {
       const more = extraNeeds.get(t.id);
       if (!more) return t;
@@ -305,6 +307,7 @@ class Context {
         if (d.task === t.id || seen.has(d.task)) continue;
         seen.add(d.task);
         needs.push(d);
+        if (ids.get(d.task)! >= t.index) this.#backward = false;
       }
       (t as {needs: readonly Dependency[]}).needs = needs;
       return t;
@@ -312,7 +315,7 @@ class Context {
 
     const verify = this.#verifyList(written.verify, ['verify']);
     // Graph rules run on whatever could be built, so cycles show up together with the other errors.
-    this.#diagnostics.push(...checkGraph(finalTasks, (t, d) => this.locateNeed(t, d)));
+    this.#diagnostics.push(...checkGraph(finalTasks, (t, d) => this.locateNeed(t, d), {acyclic: this.#backward}));
     const idle = finalTasks.filter((t) => !t.gate && !t.done && t.run === undefined && executors.get(t.executor)?.kind === 'shell');
     if (idle.length > 0) {
       const names = idle.slice(0, 12).map((t) => t.id).join(', ') + (idle.length > 12 ? `, ... (${idle.length} in all)` : '');
@@ -518,6 +521,7 @@ class Context {
           continue;
         }
         // Dependencies are immutable: one object per needed task serves every plain edge to it.
+        if (at >= i) this.#backward = false;
         if (source || kind !== 'explicit') needs.push(source ? {task: ref as TaskId, kind, location: source} : {task: ref as TaskId, kind});
         else needs.push((env.explicit[at] ??= Object.freeze({task: ref as TaskId, kind: 'explicit'})));
         continue;
@@ -529,6 +533,7 @@ class Context {
         }
         for (const member of env.members.get(ref) ?? []) {
           if (member === id || listed(member)) continue;
+          if (env.ids.get(member)! >= i) this.#backward = false;
           needs.push(source ? {task: member, kind: 'group-barrier', viaGroup: ref, location: source} : {task: member, kind: 'group-barrier', viaGroup: ref});
         }
         continue;

@@ -8,17 +8,27 @@ const MAX_FILE_TASKS = 2000;
  * Rules over the dependency graph: cycles (every strongly connected component, with its path), tasks a cycle
  * keeps from ever running, and `files` globs that overlap between tasks that may run at the same time.
  */
-export function checkGraph(tasks: readonly Task[], locateNeed: (task: Task, dep: Dependency) => Location | undefined = (t, d) => d.location ?? t.location): Diagnostic[] {
+export function checkGraph(
+  tasks: readonly Task[],
+  locateNeed: (task: Task, dep: Dependency) => Location | undefined = (t, d) => d.location ?? t.location,
+  known: {readonly acyclic?: boolean} = {},
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const n = tasks.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(tasks[i]!.id, i);
-  // A plan without cycles (nearly every plan) needs neither the components nor the lists below.
-  if (acyclic(tasks, index)) {
-    diagnostics.push(...fileOverlaps(tasks, () => dependencyLists(tasks, index)));
+  let index: Map<string, number> | undefined;
+  const indexOf = (): Map<string, number> => {
+    if (index) return index;
+    index = new Map();
+    for (let i = 0; i < n; i++) index.set(tasks[i]!.id, i);
+    return index;
+  };
+  // A plan without cycles (nearly every plan) needs neither the components nor the lists below; a caller that
+  // saw every dependency point to an earlier task knows there are none.
+  if (known.acyclic === true || acyclic(tasks, indexOf())) {
+    diagnostics.push(...fileOverlaps(tasks, () => dependencyLists(tasks, indexOf())));
     return diagnostics;
   }
-  const deps = dependencyLists(tasks, index);
+  const deps = dependencyLists(tasks, indexOf());
   const sccs = stronglyConnected(n, deps);
   const inCycle = new Uint8Array(n);
   for (const scc of sccs) {

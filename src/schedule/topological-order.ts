@@ -1,5 +1,6 @@
 import type {TaskGraph} from './task-graph.js';
 import {KeyHeap} from './int-heap.js';
+import {identityOrder} from './key-order.js';
 
 /**
  * A stable topological order (Kahn's algorithm): among the tasks whose predecessors
@@ -9,6 +10,8 @@ import {KeyHeap} from './int-heap.js';
  */
 export function topologicalOrder(graph: TaskGraph): Int32Array {
   const {n, predStart, succStart, succList, rank} = graph;
+  // File order is the answer when it is both the rank and a topological order (as written, in many plans).
+  if (inFileOrder(graph) && rank.every((r, i) => r === i)) return identityOrder(n);
   const waiting = new Int32Array(n);
   const heap = new KeyHeap(n, rank);
   for (let i = 0; i < n; i++) {
@@ -39,6 +42,7 @@ export function topologicalOrder(graph: TaskGraph): Int32Array {
  */
 export function quickTopologicalOrder(graph: TaskGraph): Int32Array {
   const {n, predStart, succStart, succList} = graph;
+  if (inFileOrder(graph)) return identityOrder(n);
   const waiting = new Int32Array(n);
   const order = new Int32Array(n);
   let tail = 0;
@@ -56,3 +60,15 @@ export function quickTopologicalOrder(graph: TaskGraph): Int32Array {
   if (tail !== n) return topologicalOrder(graph); // throws with the details
   return order;
 }
+
+/** True when every task needs only tasks before it: file order is then a topological order. */
+function inFileOrder(graph: TaskGraph): boolean {
+  const {n, predStart, predList} = graph;
+  for (let i = 0; i < n; i++) {
+    // Predecessor lists are sorted, so the last one is the largest.
+    const last = predStart[i + 1]! - 1;
+    if (last >= predStart[i]! && predList[last]! >= i) return false;
+  }
+  return true;
+}
+
