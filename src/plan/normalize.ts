@@ -395,15 +395,16 @@ class Context {
     return map;
   }
 
-  /** `parseEstimate`, remembered per text: plans repeat a few estimates many times. A new object each call. */
+  /** `parseEstimate`, remembered per text: plans repeat a few estimates many times. Shared, so frozen. */
   #estimate(value: string | number): Estimate | undefined {
     if (typeof value !== 'string') return parseEstimate(value);
     let known = this.#estimates.get(value);
     if (known === undefined) {
-      known = parseEstimate(value) ?? null;
+      const parsed = parseEstimate(value);
+      known = parsed ? Object.freeze(parsed) : null;
       this.#estimates.set(value, known);
     }
-    return known === null ? undefined : {low: known.low, high: known.high, text: known.text};
+    return known ?? undefined;
   }
 
   #duration(value: string | number | undefined, path: DataPath): number | undefined {
