@@ -25,7 +25,8 @@ export interface AnalyzePlanOptions {
   readonly timeBudgetMs?: number;
   /**
    * Computes the what-if rows elsewhere (the CLI uses another thread for large plans) while the main schedule
-   * is searched here: called once the graph is built, it returns a function that waits for the rows.
+   * is searched here: called once the graph is built, it returns a function that waits for the rows, called
+   * when `whatIf` is first read.
    */
   readonly whatIfElsewhere?: (graph: TaskGraph, options: WhatIfOptions, known: WhatIfKnown) => () => WhatIfRow[];
 }
@@ -92,6 +93,7 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
   }
   const schedule = scheduleOnWorkersWith(graph, options.workers, {timeBudgetMs: budget}, {cpm, bottom, cpMisf});
   let rank: Map<TaskId, number> | undefined;
+  let rows: WhatIfRow[] | undefined;
   return {
     order: Array.from(topologicalOrder(graph), (i) => graph.ids[i]!),
     waves: waves(graph),
@@ -100,9 +102,12 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
     unlimitedMs: critical.length,
     schedule: withTaskIds(graph, schedule),
     ...(withoutBarriers ? {withoutBarriers} : {}),
-    whatIf: rowsElsewhere
-      ? withKnownRow(rowsElsewhere(), schedule, cpm.length, sequentialMs)
-      : whatIfWorkersWith(graph, {timeBudgetMs: rowBudget, known: new Map([[options.workers, schedule]])}, {critical: cpm.length, cpMisf}),
+    // Computed on first read too: `run` never shows it.
+    get whatIf(): WhatIfRow[] {
+      return (rows ??= rowsElsewhere
+        ? withKnownRow(rowsElsewhere(), schedule, cpm.length, sequentialMs)
+        : whatIfWorkersWith(graph, {timeBudgetMs: rowBudget, known: new Map([[options.workers, schedule]])}, {critical: cpm.length, cpMisf}));
+    },
     defaultEstimateTasks: defaultEstimateTasks(plan),
     // Only `run` reads it, so it is computed on first read (the outputs of `plan` do not need it).
     get dispatchRank(): Map<TaskId, number> {

@@ -35,6 +35,8 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
   let analysis: ReturnType<typeof analyzePlan>;
   try {
     analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000, ...(thread ? {whatIfElsewhere: thread.elsewhere} : {})});
+    // Every format shows the rows: take them from the thread before it is closed.
+    void analysis.whatIf;
   } finally {
     thread?.close();
   }
