@@ -58,8 +58,11 @@ export class ListDecoder {
     }
   }
 
-  /** Non-delay list scheduling. Fills `start`; returns the makespan. */
-  parallel(pos: Int32Array, start: Float64Array): number {
+  /**
+   * Non-delay list scheduling. Fills `start`; returns the makespan. `workers` may differ from the decoder's
+   * (tables over many worker counts reuse one decoder).
+   */
+  parallel(pos: Int32Array, start: Float64Array, workers = this.workers): number {
     this.#reset(pos);
     const {n, durations, succStart, succList} = this.graph;
     const ready = this.#readyQueue;
@@ -67,7 +70,7 @@ export class ListDecoder {
     const running = this.#running;
     const finish = this.#finish;
     const waiting = this.#waiting;
-    let free = this.workers;
+    let free = workers;
     let time = 0;
     let done = 0;
     let makespan = 0;

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {graphFromEdges} from './task-graph.js';
-import {listSchedule} from './list-schedule.js';
+import {cpMisfPositions, ListMakespans, listSchedule} from './list-schedule.js';
 
 describe('listSchedule (CP/MISF)', () => {
   it('on one worker takes the sum of all durations', () => {
@@ -53,5 +53,13 @@ describe('listSchedule (CP/MISF)', () => {
 
   it('schedules an empty graph in no time', () => {
     expect(listSchedule(graphFromEdges([], []), 2)).toMatchObject({makespan: 0, slots: []});
+  });
+
+  it('gives every worker count the makespan of its own list schedule from one shared decoder', () => {
+    const durations = Array.from({length: 300}, (_, i) => 1 + ((i * 37) % 11));
+    const edges = Array.from({length: 280}, (_, i) => [i, i + 10 + (i % 7)] as [number, number]).filter(([, b]) => b < 300);
+    const g = graphFromEdges(durations, edges);
+    const lists = new ListMakespans(g, cpMisfPositions(g));
+    for (const w of [1, 2, 3, 8, 64, 1000]) expect(lists.makespan(w)).toBe(listSchedule(g, w).makespan);
   });
 });

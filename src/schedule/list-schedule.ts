@@ -80,13 +80,27 @@ export function listSchedule(graph: TaskGraph, workers: number): WorkerSchedule 
 
 /**
  * Only the makespan of a CP/MISF list schedule, for tables over many worker counts: the priority list is
- * computed once by the caller and no worker assignment is built.
+ * computed once by the caller, no worker assignment is built, and one decoder serves every call.
  */
-export function listMakespan(graph: TaskGraph, workers: number, positions: Int32Array): number {
-  checkWorkers(workers);
-  const start = new Float64Array(graph.n);
-  new ListDecoder(graph, Math.min(workers, Math.max(graph.n, 1))).parallel(positions, start);
-  let makespan = 0;
-  for (let i = 0; i < graph.n; i++) makespan = Math.max(makespan, start[i]! + graph.durations[i]!);
-  return makespan;
+export class ListMakespans {
+  readonly #graph: TaskGraph;
+  readonly #positions: Int32Array;
+  readonly #decoder: ListDecoder;
+  readonly #start: Float64Array;
+
+  constructor(graph: TaskGraph, positions: Int32Array) {
+    this.#graph = graph;
+    this.#positions = positions;
+    this.#decoder = new ListDecoder(graph, 1);
+    this.#start = new Float64Array(graph.n);
+  }
+
+  makespan(workers: number): number {
+    checkWorkers(workers);
+    const {n, durations} = this.#graph;
+    this.#decoder.parallel(this.#positions, this.#start, Math.min(workers, Math.max(n, 1)));
+    let makespan = 0;
+    for (let i = 0; i < n; i++) makespan = Math.max(makespan, this.#start[i]! + durations[i]!);
+    return makespan;
+  }
 }

@@ -1,7 +1,7 @@
 import type {TaskGraph} from './task-graph.js';
 import {criticalPathTimes, timeEpsilon} from './critical-path.js';
 import {scheduleOnWorkers} from './schedule-on-workers.js';
-import {cpMisfPositions, listMakespan} from './list-schedule.js';
+import {cpMisfPositions, ListMakespans} from './list-schedule.js';
 import {roundUp, timeGrain} from './lower-bound.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
@@ -71,7 +71,7 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
   let sequential = 0;
   for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
   const large = graph.n > (options.searchUpTo ?? 20_000);
-  const positions = large ? (known.cpMisf ?? cpMisfPositions(graph)) : undefined;
+  const lists = large ? new ListMakespans(graph, known.cpMisf ?? cpMisfPositions(graph)) : undefined;
   const grain = large ? timeGrain(graph) : 0;
   for (let workers = 1; ; workers *= 2) {
     workers = Math.min(workers, maxWorkers);
@@ -79,8 +79,8 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
       options.known?.get(workers) ??
       (workers === 1
         ? {makespan: sequential, optimal: true}
-        : positions
-          ? largeRow(graph, workers, positions, Math.max(critical, roundUp(sequential / workers, grain)))
+        : lists
+          ? largeRow(lists, workers, Math.max(critical, roundUp(sequential / workers, grain)))
           : scheduleOnWorkers(graph, workers, {timeBudgetMs: budget}));
     const previous = rows[rows.length - 1];
     rows.push({
@@ -112,7 +112,7 @@ export function withKnownRow(rows: readonly WhatIfRow[], schedule: {readonly wor
 }
 
 /** A row for a large graph: one list schedule, proven optimal only when it meets `bound` (critical path, work / N). */
-function largeRow(graph: TaskGraph, workers: number, positions: Int32Array, bound: number): {makespan: number; optimal: boolean} {
-  const makespan = listMakespan(graph, workers, positions);
+function largeRow(lists: ListMakespans, workers: number, bound: number): {makespan: number; optimal: boolean} {
+  const makespan = lists.makespan(workers);
   return {makespan, optimal: makespan <= bound + timeEpsilon(makespan)};
 }
