@@ -217,11 +217,21 @@ static void run(char **f, size_t nf) {
     }
   }
 
-  int out[2];
+  int out[2], in[2];
   if (pipe(out) != 0) {
     out_fail("pipe", errno);
     goto done;
   }
+  /* stdin is an empty pipe, its write end closed: an end of input that does not depend on /dev/null being the
+   * device (a /dev/null replaced by a regular file hands every reader what others wrote to it). */
+  if (pipe(in) != 0) {
+    out_fail("pipe", errno);
+    close(out[0]);
+    close(out[1]);
+    goto done;
+  }
+  close(in[1]);
+  set_cloexec(in[0]);
   set_cloexec(out[0]);
   set_cloexec(out[1]);
 
@@ -229,7 +239,7 @@ static void run(char **f, size_t nf) {
   posix_spawnattr_t at;
   posix_spawn_file_actions_init(&fa);
   posix_spawnattr_init(&at);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, out[1], 2);
   posix_spawn_file_actions_addchdir_np(&fa, cwd);
@@ -282,6 +292,7 @@ static void run(char **f, size_t nf) {
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&at);
   close(out[1]);
+  close(in[0]);
   if (err != 0) {
     close(out[0]);
     int c = cwd_problem(cwd);

@@ -4,7 +4,8 @@ import {UsageError} from './exit-codes.js';
 import type {CliIo} from './io.js';
 
 /**
- * Writes a command's result to a file (atomically: a temp file beside it, then a rename) or to standard output.
+ * Writes a command's result to a file (atomically: a temp file beside it, then a rename; a device or a FIFO is written
+ * to directly) or to standard output.
  * A path that cannot be written is a user error, not a crash, and leaves no temp file behind.
  */
 export async function writeOutput(text: string, output: string | undefined, io: CliIo): Promise<void> {
@@ -15,13 +16,19 @@ export async function writeOutput(text: string, output: string | undefined, io: 
   const target = resolve(io.cwd, output);
   const folder = await stat(dirname(target)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new UsageError(`cannot write ${output}: the folder ${dirname(output) || '.'} does not exist; create it first or choose another -o path`);
-  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name, e.g. -o ${output.replace(/\/$/, '')}/report.md`);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name, e.g. -o ${output.replace(/\/$/, '')}/report.md`);
+  // A device or a FIFO (`-o /dev/null`, `-o /dev/stdout`) is written to: a rename would replace it with a file.
+  const inPlace = existing !== undefined && !existing.isFile();
   const tmp = `${target}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, text);
-    await rename(tmp, target);
+    if (inPlace) await writeFile(target, text);
+    else {
+      await writeFile(tmp, text);
+      await rename(tmp, target);
+    }
   } catch (e) {
-    await rm(tmp, {force: true});
+    if (!inPlace) await rm(tmp, {force: true});
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot write ${output}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : (e as Error).message}`);
   }

@@ -22,10 +22,11 @@ import {
  * The spawn helper, in Perl (perl-base is part of every Debian/Ubuntu system, and of macOS): one request at a time
  * on stdin, `<length>\n<fields joined by NUL>`: cwd, argc, argv..., the count of variables to set, their
  * name/value pairs, then the names to remove. For each request it forks; the child makes its own process group,
- * changes folder, sets the environment, sends its output into a pipe and execs. A close-on-exec pipe carries a
- * failed chdir or exec back (`F cwd|exec <errno>`); otherwise the helper answers `P <pid>`, forwards the output as
- * `O <length>\n<bytes>`, and ends with `X <wait status> <1 when something of the group was left>`. After the
- * command exits, whatever it left in its group gets SIGTERM (no orphans), as on the direct path.
+ * changes folder, sets the environment, gives stdin an empty pipe (an end of input even where /dev/null is not the
+ * device), sends its output into a pipe and execs. A close-on-exec pipe carries a failed chdir or exec back
+ * (`F cwd|exec <errno>`); otherwise the helper answers `P <pid>`, forwards the output as `O <length>\n<bytes>`, and
+ * ends with `X <wait status> <1 when something of the group was left>`. After the command exits, whatever it left
+ * in its group gets SIGTERM (no orphans), as on the direct path.
  */
 const HELPER_SCRIPT = String.raw`
 use strict; use POSIX ();
@@ -47,7 +48,8 @@ while (defined(my $len = <STDIN>)) {
     chdir($cwd) or do { syswrite($ew, "cwd " . ($! + 0)); POSIX::_exit(127); };
     while (@set) { my $k = shift @set; $ENV{$k} = shift @set; }
     delete $ENV{$_} for @f;
-    open(STDIN, '<', '/dev/null'); open(STDOUT, '>&', $w); open(STDERR, '>&', $w);
+    pipe(my $in, my $inw) or do { syswrite($ew, "pipe " . ($! + 0)); POSIX::_exit(127); };
+    close $inw; open(STDIN, '<&', $in); open(STDOUT, '>&', $w); open(STDERR, '>&', $w);
     exec { $argv[0] } @argv;
     syswrite($ew, "exec " . ($! + 0)); POSIX::_exit(127);
   }
@@ -137,7 +139,8 @@ const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).ma
  *
  * A command started this way behaves as on the direct path (`runChild`): its own process group (a timeout or a
  * cancel kills the whole tree with kill(-pid), and what it leaves behind is terminated when it exits), its real
- * pid, cwd and env, stdin from /dev/null, stdout and stderr streamed to the log (created on the first byte, capped
+ * pid, cwd and env, stdin at its end (an empty pipe, not /dev/null: a /dev/null that a rename turned into a file
+ * hands readers what others wrote to it), stdout and stderr streamed to the log (created on the first byte, capped
  * while it is written, the tail kept in memory), the exact wait status (a signal is reported as a signal, not as
  * 128+N), and a missing program or folder is a `spawn_error`. Each helper runs one command at a time; there are
  * as many helpers as commands running at once.

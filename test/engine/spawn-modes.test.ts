@@ -75,9 +75,9 @@ describe('spawn modes: selection and fallback', () => {
 const MODES: SpawnMode[] = HAVE_NATIVE ? ['c', 'perl', 'direct'] : ['perl', 'direct'];
 
 describe('spawn modes: the same behaviour in each', () => {
-  // retry: under heavy parallel load one direct-spawn case twice came back without its last output line; not
-  // reproduced in isolation (see the closing note of issue 4). Each retry must still pass in full.
-  test('exit codes, signals, output, env, cwd and spawn errors are reported alike', {retry: 2}, async () => {
+  // stdin must be at its end in every mode, even on a machine whose /dev/null became a regular file (a rename over
+  // it as root does that): reading it would hand the command what other processes wrote to /dev/null.
+  test('exit codes, signals, output, env, cwd and spawn errors are reported alike', async () => {
     const dir = tempFolder();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'not-exec'), 'echo hi\n');
