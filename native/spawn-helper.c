@@ -46,7 +46,7 @@ static void on_sigchld(int sig) {
 }
 
 /* Writes all of it to stdout; the helper exits when Node has gone away. */
-static void out_all(const char *p, size_t n) {
+static void write_all(const char *p, size_t n) {
   while (n > 0) {
     ssize_t w = write(1, p, n);
     if (w < 0) {
@@ -56,6 +56,28 @@ static void out_all(const char *p, size_t n) {
     p += w;
     n -= (size_t)w;
   }
+}
+
+/*
+ * Answers wait here until the helper is about to block: a short command's P, output and X reach Node in one write,
+ * so Node wakes up once per command rather than once per line.
+ */
+static char obuf[1 << 17];
+static size_t olen = 0;
+
+static void out_flush(void) {
+  write_all(obuf, olen);
+  olen = 0;
+}
+
+static void out_all(const char *p, size_t n) {
+  if (olen + n > sizeof obuf) out_flush();
+  if (n > sizeof obuf) {
+    write_all(p, n);
+    return;
+  }
+  memcpy(obuf + olen, p, n);
+  olen += n;
 }
 
 static void out_line(const char *fmt, long a, long b, int two) {
@@ -302,12 +324,15 @@ static void run(char **f, size_t nf) {
   }
   out_line("P %ld\n", (long)pid, 0, 0);
 
-  int status = 0, exited = 0;
+  int status = 0, exited = 0, first = 1;
   long exited_at = 0;
   static char buf[65536];
   for (;;) {
     struct pollfd p[2] = {{out[0], POLLIN, 0}, {sig_pipe[0], POLLIN, 0}};
-    int n = poll(p, 2, exited ? 100 : 1000);
+    /* P is held for up to 2 ms, which is enough for most short commands to end; then it goes before we block. */
+    if (!first) out_flush();
+    int n = poll(p, 2, first ? 2 : exited ? 100 : 1000);
+    first = 0;
     if (n < 0 && errno != EINTR) break;
     if (n > 0 && (p[1].revents & POLLIN)) drain_sig_pipe();
     if (!exited) {
@@ -341,6 +366,7 @@ static void run(char **f, size_t nf) {
   out_line("X %ld %ld\n", (long)status, (long)left, 1);
 
 done:
+  out_flush();
   for (long s = 0; s < setc; s++) free(owned[s]);
   free(owned);
   free(envp);
@@ -349,7 +375,7 @@ done:
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-    out_all(VERSION_LINE, sizeof VERSION_LINE - 1);
+    write_all(VERSION_LINE, sizeof VERSION_LINE - 1);
     return 0;
   }
   if (pipe(sig_pipe) != 0) return 1;

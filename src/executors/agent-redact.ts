@@ -6,11 +6,13 @@ export const MIN_SECRET_LENGTH = 6;
 
 /** The secret values of an environment, longest first (so a secret containing another is replaced whole). */
 export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
-  const values = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) values.add(value);
+  // Asked for every command: no pair arrays, and nothing more when there is no secret (the usual case).
+  let values: Set<string> | undefined;
+  for (const name of Object.keys(env)) {
+    const value = env[name];
+    if (value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) (values ??= new Set()).add(value);
   }
-  return [...values].sort((a, b) => b.length - a.length);
+  return values ? [...values].sort((a, b) => b.length - a.length) : [];
 }
 
 /** A function replacing every secret value of `env` in a text by `***`. Build it once per attempt. */

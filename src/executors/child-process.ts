@@ -200,11 +200,12 @@ export interface ExitFacts {
 export function exitResult(f: ExitFacts): ChildResult {
   const base = {exitCode: f.code, ...(f.signal ? {signal: f.signal} : {}), ...(f.pid !== undefined ? {pid: f.pid} : {}), durationMs: f.durationMs, ...(f.forced ? {forced: true} : {})};
   const killed = f.forced ? ` and was forcefully terminated after ${f.killGraceMs} milliseconds` : '';
-  if (f.termination === 'timed-out') return {...base, outcome: 'timeout', outputTail: '', message: `Command timed out after ${f.timeoutMs} milliseconds${killed}: ${f.text}`};
-  if (f.termination === 'cancelled') return {...base, outcome: 'cancelled', outputTail: '', message: `Command was cancelled${killed}: ${f.text}`};
-  if (f.code === 0) return {...base, outcome: 'ok', outputTail: ''};
-  if (f.signal) return {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command was killed with ${f.signal}: ${f.text}`};
-  return {...base, outcome: 'exit_nonzero', outputTail: '', message: `Command failed with exit code ${f.code}: ${f.text}`};
+  // Object.assign, not `{...base, outcome}`: a spread plus new keys makes V8 build a hidden class per command.
+  if (f.termination === 'timed-out') return Object.assign(base, {outcome: 'timeout' as const, outputTail: '', message: `Command timed out after ${f.timeoutMs} milliseconds${killed}: ${f.text}`});
+  if (f.termination === 'cancelled') return Object.assign(base, {outcome: 'cancelled' as const, outputTail: '', message: `Command was cancelled${killed}: ${f.text}`});
+  if (f.code === 0) return Object.assign(base, {outcome: 'ok' as const, outputTail: ''});
+  if (f.signal) return Object.assign(base, {outcome: 'exit_nonzero' as const, outputTail: '', message: `Command was killed with ${f.signal}: ${f.text}`});
+  return Object.assign(base, {outcome: 'exit_nonzero' as const, outputTail: '', message: `Command failed with exit code ${f.code}: ${f.text}`});
 }
 
 /** Sends a signal to a process group; false when the group no longer exists. */

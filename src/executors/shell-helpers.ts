@@ -257,6 +257,30 @@ export class ShellHelpers {
   }
 }
 
+/**
+ * The jobs each signal cancels, with one listener per signal: adding and removing a listener per command on the run's
+ * long-lived signal leaves garbage behind in Node's EventTarget that survives into the old generation.
+ */
+const jobsBySignal = new WeakMap<AbortSignal, Set<HelperJob>>();
+
+function watchSignal(signal: AbortSignal, job: HelperJob): void {
+  let jobs = jobsBySignal.get(signal);
+  if (!jobs) {
+    const watched = new Set<HelperJob>();
+    jobs = watched;
+    jobsBySignal.set(signal, watched);
+    const cancelAll = (): void => {
+      for (const j of [...watched]) j.cancel();
+    };
+    signal.addEventListener('abort', cancelAll, {once: true});
+  }
+  jobs.add(job);
+}
+
+function unwatchSignal(signal: AbortSignal, job: HelperJob): void {
+  jobsBySignal.get(signal)?.delete(job);
+}
+
 /** What a helper reports about the job it runs. */
 interface JobSink {
   pid(pid: number): void;
@@ -294,13 +318,13 @@ class HelperJob implements JobSink {
 
   start(payload: Buffer): void {
     if (this.#o.header) this.#log.note(this.#o.header);
-    this.#o.signal.addEventListener('abort', this, {once: true});
+    watchSignal(this.#o.signal, this);
     if (this.#o.timeoutMs !== undefined && this.#o.timeoutMs > 0) this.#timeout = setTimeout(() => this.#terminate('timed-out'), this.#o.timeoutMs);
     this.#helper.run(payload, this);
   }
 
-  /** The abort signal fired (EventListener object: no closure per job). */
-  handleEvent(): void {
+  /** Its signal fired. */
+  cancel(): void {
     this.#terminate('cancelled');
   }
 
@@ -395,7 +419,7 @@ class HelperJob implements JobSink {
     clearTimeout(this.#timeout);
     // The group may keep the kill timer: cancel it only when nothing of the tree can be left.
     if (!this.#termination) clearTimeout(this.#killTimer);
-    this.#o.signal.removeEventListener('abort', this);
+    unwatchSignal(this.#o.signal, this);
     this.#log.close();
     this.#owner.release(this.#helper);
     const tail = this.#log.tail();

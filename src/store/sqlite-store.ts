@@ -332,7 +332,8 @@ class SqliteStore implements RunStore {
       default:
         unreachable(e);
     }
-    return {...e, seq};
+    // Not `{...e, seq}`: a spread plus a new key makes V8 build a hidden class per event; assign reuses them.
+    return Object.assign({}, e, {seq});
   }
 
   async acquireLease(run: RunId, lease: Lease, now: number): Promise<Result<RunRecord, LeaseConflict>> {

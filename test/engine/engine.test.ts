@@ -1,7 +1,8 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import type {StoredEvent} from '../../src/model/index.js';
+import type {Dispatcher} from '../../src/engine/index.js';
+import type {RunEvent, StoredEvent} from '../../src/model/index.js';
 import {alive} from '../e2e/run-helpers.js';
 import {fixture, makeEngine, NODE, planFrom, runPlan, statuses, tempFolder} from './helpers.js';
 
@@ -377,6 +378,40 @@ tasks:
   });
 });
 
+describe('engine: commits', () => {
+  test('attempts that end in the same turn of the event loop share one transaction, committed before dependants start', async () => {
+    const dir = tempFolder();
+    const plan = await planFrom(dir, `tasks:\n  - {id: a, run: ["true"]}\n  - {id: b, run: ["true"]}\n  - {id: c, run: ["true"], needs: [a, b]}\n`);
+    const {sqliteStore} = await import('../../src/store/index.js');
+    const inner = sqliteStore(join(dir, '.paraplan', 'paraplan.db'));
+    const batches: string[][] = [];
+    // Every append is one transaction: record what each one held.
+    const store = new Proxy(inner, {
+      get(target, key) {
+        if (key === 'append') {
+          return (events: readonly RunEvent[]) => {
+            batches.push(events.map((e) => `${e.type === 'run' ? '' : e.task} ${e.reason}`));
+            return target.append(events);
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // Both attempts end in the same check phase, as two commands whose exits Node reads in one poll do.
+    const dispatcher: Dispatcher = {
+      kinds: new Set(['shell']),
+      preflight: async () => [],
+      execute: () => new Promise((resolve) => setImmediate(() => resolve({outcome: 'ok', exitCode: 0, durationMs: 0, outputTail: ''}))),
+      verify: () => Promise.reject(new Error('no verify commands in this plan')),
+    };
+    const {summary} = await runPlan(dir, plan, {store, dispatcher});
+    expect(summary.status).toBe('succeeded');
+    const both = batches.find((b) => b.includes('a attempt-ok'));
+    expect(both).toEqual(expect.arrayContaining(['a finished', 'a attempt-ok', 'b finished', 'b attempt-ok', 'c dependencies-met', 'c started']));
+    expect(both!.indexOf('c started')).toBeGreaterThan(both!.indexOf('b attempt-ok'));
+  });
+});
 
 /** Waits for a condition the test's own processes make true (not a timing window: no deadline but the test's). */
 async function until(condition: () => boolean): Promise<void> {
