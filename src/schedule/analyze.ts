@@ -8,8 +8,8 @@ import {bottomLevels, criticalPath, criticalPathTimes} from './critical-path.js'
 import type {CriticalPath} from './critical-path.js';
 import {scheduleOnWorkersWith} from './schedule-on-workers.js';
 import type {WorkerSchedule} from './worker-schedule.js';
-import {whatIfWorkersWith, withKnownRow} from './what-if.js';
-import type {WhatIfKnown, WhatIfOptions, WhatIfRow} from './what-if.js';
+import {whatIfWorkersWith} from './what-if.js';
+import type {WhatIfRow} from './what-if.js';
 import {checkWorkers, cpMisfPositions} from './list-schedule.js';
 import {rankOrder, sortByKey} from './key-order.js';
 
@@ -23,12 +23,6 @@ export interface AnalyzePlanOptions {
    * @default 1000
    */
   readonly timeBudgetMs?: number;
-  /**
-   * Computes the what-if rows elsewhere (the CLI uses another thread for large plans) while the main schedule
-   * is searched here: called once the graph is built, it returns a function that waits for the rows, called
-   * when `whatIf` is first read.
-   */
-  readonly whatIfElsewhere?: (graph: TaskGraph, options: WhatIfOptions, known: WhatIfKnown) => () => WhatIfRow[];
 }
 
 /** Everything the CLI shows about a plan before running it. Times in ms. */
@@ -74,7 +68,6 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
   const cpMisf = cpMisfPositions(graph, bottom);
   const critical = criticalPath(graph, cpm);
   const rowBudget = Math.max(10, budget / 10);
-  const rowsElsewhere = options.whatIfElsewhere?.(graph, {timeBudgetMs: rowBudget, replacedLater: options.workers}, {critical: cpm.length, cpMisf});
   let sequentialMs = 0;
   for (let i = 0; i < graph.n; i++) sequentialMs += graph.durations[i]!;
   let hasBarriers = false;
@@ -104,9 +97,7 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
     ...(withoutBarriers ? {withoutBarriers} : {}),
     // Computed on first read too: `run` never shows it.
     get whatIf(): WhatIfRow[] {
-      return (rows ??= rowsElsewhere
-        ? withKnownRow(rowsElsewhere(), schedule, cpm.length, sequentialMs)
-        : whatIfWorkersWith(graph, {timeBudgetMs: rowBudget, known: new Map([[options.workers, schedule]])}, {critical: cpm.length, cpMisf}));
+      return (rows ??= whatIfWorkersWith(graph, {timeBudgetMs: rowBudget, known: new Map([[options.workers, schedule]])}, {critical: cpm.length, cpMisf}));
     },
     defaultEstimateTasks: defaultEstimateTasks(plan),
     // Only `run` reads it, so it is computed on first read (the outputs of `plan` do not need it).

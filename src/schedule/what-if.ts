@@ -38,11 +38,6 @@ export interface WhatIfOptions {
    * @default 20000
    */
   readonly searchUpTo?: number;
-  /**
-   * A worker count whose row the caller replaces later with a better schedule (see {@link withKnownRow}):
-   * the table does not stop at it for not improving, since the better schedule may.
-   */
-  readonly replacedLater?: number;
 }
 
 /**
@@ -90,25 +85,9 @@ export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, know
       optimal: s.optimal,
     });
     if (workers >= maxWorkers || s.makespan <= critical + eps) break;
-    if (previous && s.makespan >= previous.makespan - eps && workers !== options.replacedLater) break;
+    if (previous && s.makespan >= previous.makespan - eps) break;
   }
   return rows;
-}
-
-/**
- * Rows computed with `replacedLater: schedule.workers`, with that row replaced by `schedule` (as `known` would
- * have) and the table cut where {@link whatIfWorkersWith} would then have stopped.
- */
-export function withKnownRow(rows: readonly WhatIfRow[], schedule: {readonly workers: number; readonly makespan: number; readonly optimal: boolean}, critical: number, sequential: number): WhatIfRow[] {
-  const eps = timeEpsilon(critical);
-  const out: WhatIfRow[] = [];
-  for (const row of rows) {
-    const r = row.workers === schedule.workers ? {workers: row.workers, makespan: schedule.makespan, speedup: schedule.makespan > 0 ? sequential / schedule.makespan : 1, optimal: schedule.optimal} : row;
-    const previous = out[out.length - 1];
-    out.push(r);
-    if (r.makespan <= critical + eps || (previous && r.makespan >= previous.makespan - eps)) break;
-  }
-  return out;
 }
 
 /** A row for a large graph: one list schedule, proven optimal only when it meets `bound` (critical path, work / N). */

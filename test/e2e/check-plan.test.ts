@@ -1,12 +1,11 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {pathToFileURL} from 'node:url';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {planCsv} from '../../src/cli/plan-output.js';
 import type {Plan} from '../../src/model/index.js';
 import {loadPlanSource, normalizePlan} from '../../src/plan/index.js';
-import {analyzePlan, graphFromEdges, whatIfWorkersWith} from '../../src/schedule/index.js';
+import {analyzePlan} from '../../src/schedule/index.js';
 import {paraplan, ROOT, tempDir} from '../helpers/cli.js';
 
 describe('paraplan check', () => {
@@ -137,8 +136,8 @@ describe('paraplan plan', () => {
     expect(r.stdout).toContain('Batch 3: 900 LOC (one task above the limit): d');
   });
 
-  it('computes the what-if table of a large plan on a second thread with the same rows as on one', () => {
-    // 24,000 tasks in 40 layers: above WHAT_IF_THREAD_MIN_TASKS, so the CLI uses the thread.
+  it('writes the what-if table of a large plan (one list schedule per row) as the library computes it', () => {
+    // 24,000 tasks in 40 layers: above the size where rows stop searching.
     const per = 600;
     const tasks = Array.from({length: 40 * per}, (_, t) => {
       const l = Math.floor(t / per);
@@ -159,25 +158,6 @@ describe('paraplan plan', () => {
       expect(out.whatIf.length).toBeGreaterThan(3);
       expect(out.whatIf.find((row) => row.workers === 4)?.makespan).toBe(out.makespanMs);
     });
-  });
-
-  it('gets the rows from the thread itself, as the built CLI starts it', async () => {
-    const built = (await import(pathToFileURL(join(ROOT, 'dist/cli/what-if-thread.js')).href)) as typeof import('../../src/cli/what-if-thread.js');
-    const g = graphFromEdges(
-      Array.from({length: 3000}, (_, i) => 1 + (i % 7)),
-      Array.from({length: 2900}, (_, i) => [i, i + 100] as [number, number]),
-    );
-    const thread = built.startWhatIfThread();
-    expect(thread).toBeDefined();
-    try {
-      // List-schedule rows (searchUpTo: 0) are deterministic, so both threads must agree exactly.
-      const rows = thread!.elsewhere(g, {searchUpTo: 0}, {})();
-      expect(rows).toEqual(whatIfWorkersWith(g, {searchUpTo: 0}, {}));
-      expect(rows.length).toBeGreaterThan(2);
-      expect(thread!.answered).toBe(true);
-    } finally {
-      thread!.close();
-    }
   });
 
   it('states the default estimate it used', () => {

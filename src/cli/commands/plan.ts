@@ -4,7 +4,6 @@ import {EXIT_OK, plural} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {jsonLines, planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
-import {startWhatIfThread, WHAT_IF_THREAD_MIN_TASKS} from '../what-if-thread.js';
 import {writeOutput} from '../write-output.js';
 
 export interface PlanOptions {
@@ -31,15 +30,7 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
     await writeOutput(planCsv(plan), options.output, io);
     return EXIT_OK;
   }
-  const thread = plan.tasks.size >= WHAT_IF_THREAD_MIN_TASKS ? startWhatIfThread() : undefined;
-  let analysis: ReturnType<typeof analyzePlan>;
-  try {
-    analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000, ...(thread ? {whatIfElsewhere: thread.elsewhere} : {})});
-    // Every format shows the rows: take them from the thread before it is closed.
-    void analysis.whatIf;
-  } finally {
-    thread?.close();
-  }
+  const analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000});
   const batches = options.maxLoc !== undefined ? reviewBatches(plan, analysis.order, options.maxLoc) : undefined;
   let reportLink = options.reportLink;
   if (format === 'md' && reportLink === undefined) {
