@@ -66,6 +66,14 @@ describe('loading hostile files', () => {
     expect((await errorsOf(file('deep.json', `{"tasks": ${deep}}`)))[0]?.code).toBe('too-deep');
   });
 
+  it('does not count brackets inside JSON strings, escaped quotes included, as nesting', async () => {
+    const title = `\\" ${'['.repeat(10_000)} \\\\`;
+    const loaded = await loadPlanSource(file('strings.json', `{"tasks": [{"id": "a", "title": "${title}", "run": ["true"]}]}`));
+    expect(loaded.ok && loaded.value.diagnostics).toEqual([]);
+    const deepAfter = `{"tasks": [{"id": "a", "title": "x\\\\"}], "extra": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect((await errorsOf(file('deep-after.json', deepAfter)))[0]?.code).toBe('too-deep');
+  });
+
   it('locates a JSON syntax error', async () => {
     expect(await errorsOf(file('bad.json', '{\n  "tasks": [\n    {"id": "a",}\n  ]\n}'))).toMatchObject([{code: 'json-syntax', line: 3}]);
   });

@@ -199,6 +199,30 @@ tasks:
     expect(codes(warnings)).toEqual(['unknown-field']);
   });
 
+  it('keeps a field named like an Object method as an unknown field', () => {
+    const {errors, warnings, plan} = check(`tasks:\n  - {id: a, run: [x], constructor: 1, toString: 2}\n`);
+    expect(errors).toEqual([]);
+    expect(codes(warnings)).toEqual(['unknown-field', 'unknown-field']);
+    expect(plan!.tasks.get('a' as never)!.extra).toEqual({constructor: 1, toString: 2});
+  });
+
+  it('lists each dependency once when a task needs a large group and one of its members', () => {
+    const members = Array.from({length: 40}, (_, i) => `  - {id: m${i}, run: [x], group: g}`).join('\n');
+    const {plan, warnings} = check(`tasks:\n${members}\n  - {id: t, run: [x], needs: [g, m7, g]}\n`);
+    const needs = plan!.tasks.get('t' as never)!.needs.map((d) => d.task);
+    expect(needs).toHaveLength(40);
+    expect(new Set(needs).size).toBe(40);
+    expect(codes(warnings)).toEqual(['duplicate-dependency']);
+  });
+
+  it('locates tasks lazily, from a locator that does not need the parsed document', () => {
+    const source = parsePlanText('plan.yaml', 'name: x\ntasks:\n  - {id: a, run: [x]}\n\n  - id: b\n    run: [x]\n', 'yaml');
+    const locate = source.taskLocator!();
+    expect([locate(0), locate(1), locate(2)]).toEqual([source.locate(['tasks', 0]), source.locate(['tasks', 1]), undefined]);
+    const {plan} = normalizePlan(source);
+    expect(plan!.tasks.get('b' as never)!.location).toMatchObject({file: 'plan.yaml', line: 5, column: 5});
+  });
+
   it('reports a schema error with the field path and keeps checking other tasks', () => {
     const {errors} = check(`tasks:\n  - {id: a, priority: urgent, run: [x]}\n  - {id: b, needs: [zzz], run: [x]}\n`);
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^tasks\[0\]\.priority: expected one of/), expect.stringContaining('"zzz", which is not defined')]);

@@ -90,7 +90,7 @@ class Context {
   constructor(source: PlanSource, diagnostics: Diagnostic[]) {
     this.#source = source;
     this.#diagnostics = diagnostics;
-    const locate = (index: number): Location | undefined => source.locate(['tasks', index]);
+    const locate = taskLocate(source);
     this.#taskProto = Object.defineProperty({}, 'location', {
       get(this: {index: number}) {
         return locate(this.index);
@@ -457,7 +457,7 @@ class Context {
     let extra: Record<string, unknown> | undefined = t.extra ? {...t.extra} : undefined;
     for (const key in raw) {
       if (TASK_KEYS.has(key)) continue;
-      const alias = TASK_KEY_ALIASES[key];
+      const alias = Object.hasOwn(TASK_KEY_ALIASES, key) ? TASK_KEY_ALIASES[key] : undefined;
       if (alias) this.error('unknown-field', [...base, key], `task "${id}": "${key}" is not a paraplan field; write ${alias} instead`);
       else {
         this.warn('unknown-field', [...base, key], `task "${id}": unknown field "${key}" is kept as it is but not used${suggestion(key, TASK_KEYS)}`);
@@ -499,9 +499,11 @@ class Context {
     // more than validating them.
     const needs: Dependency[] = [];
     const written = t.needs ?? NO_ITEMS;
-    // Short lists (nearly all) are checked for repeats by a scan; a Set per task would cost more.
-    const seen = written.length > 16 ? new Set<string>() : undefined;
+    // Short lists (nearly all) are checked for repeats by a scan; a Set per task would cost more. A long list (many
+    // needs, or a group's members) gets a Set once it grows.
+    let seen: Set<string> | undefined;
     const listed = (ref: string): boolean => {
+      if (!seen && needs.length > 16) seen = new Set(needs.map((d) => d.task));
       if (seen) return seen.has(ref) || (seen.add(ref), false);
       for (let k = 0; k < needs.length; k++) if (needs[k]!.task === ref) return true;
       return false;
@@ -610,6 +612,18 @@ class Context {
     const j = written.findIndex((n) => (typeof n === 'string' ? n : (n as {id?: unknown} | null)?.id) === target);
     return (j >= 0 ? this.#at(['tasks', task.index, 'needs', j]) : undefined) ?? task.location;
   }
+}
+
+/**
+ * Where the task at a file index was written, through a locator that does not keep the parsed file alive (hundreds
+ * of MB for a large YAML plan): the tasks' prototype holds it for as long as the plan lives. A function of its own,
+ * so that the closure's scope holds nothing else.
+ */
+function taskLocate(source: PlanSource): (index: number) => Location | undefined {
+  const own = source.taskLocator?.();
+  if (own) return own;
+  const locate = source.locate;
+  return (index) => locate(['tasks', index]);
 }
 
 /** What every task of a plan is normalized against. */

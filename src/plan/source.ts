@@ -29,6 +29,11 @@ export interface PlanSource {
   readonly data: unknown;
   /** Where a data path was written; undefined when it was not (a default, an inferred value). */
   locate(path: DataPath): Location | undefined;
+  /**
+   * Where each task was written, as `locate(['tasks', index])` answers, from a locator that does not keep the
+   * parsed document alive (a plan's tasks find their location through it for as long as the plan lives).
+   */
+  taskLocator?(): (index: number) => Location | undefined;
   /** Problems met while reading or importing (the rest are found by validation). */
   readonly diagnostics: readonly Diagnostic[];
   /** What importers inferred, with source lines. Empty for paraplan's own formats. */
