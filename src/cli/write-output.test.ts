@@ -1,5 +1,5 @@
 import {execFileSync, spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, statSync} from 'node:fs';
+import {lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, test} from 'vitest';
@@ -32,4 +32,14 @@ test('-o to a FIFO (or a device) writes into it and leaves it what it is', async
   } finally {
     reader.kill();
   }
+});
+
+// `-o /dev/stdout` is a link to /proc/self/fd/1: renaming over it would replace the link, as root machine-wide.
+test('-o to a symbolic link writes through it and keeps the link', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paraplan-out-'));
+  writeFileSync(join(dir, 'real.txt'), 'old\n');
+  symlinkSync('real.txt', join(dir, 'link'));
+  await writeOutput('new\n', 'link', io(dir));
+  expect(lstatSync(join(dir, 'link')).isSymbolicLink()).toBe(true);
+  expect(readFileSync(join(dir, 'real.txt'), 'utf8')).toBe('new\n');
 });

@@ -1,4 +1,4 @@
-import {rename, rm, stat, writeFile} from 'node:fs/promises';
+import {lstat, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {dirname, resolve} from 'node:path';
 import {UsageError} from './exit-codes.js';
 import type {CliIo} from './io.js';
@@ -18,8 +18,10 @@ export async function writeOutput(text: string, output: string | undefined, io: 
   if (!folder?.isDirectory()) throw new UsageError(`cannot write ${output}: the folder ${dirname(output) || '.'} does not exist; create it first or choose another -o path`);
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name, e.g. -o ${output.replace(/\/$/, '')}/report.md`);
-  // A device or a FIFO (`-o /dev/null`, `-o /dev/stdout`) is written to: a rename would replace it with a file.
-  const inPlace = existing !== undefined && !existing.isFile();
+  // Only a regular file (or nothing) is replaced by a rename. A device, a FIFO or a symbolic link (`-o /dev/null`,
+  // `-o /dev/stdout`, a link to a file) is written through: a rename would replace it with a file.
+  const link = await lstat(target).catch(() => undefined);
+  const inPlace = link !== undefined && !link.isFile();
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     if (inPlace) await writeFile(target, text);
