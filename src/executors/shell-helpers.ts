@@ -374,6 +374,8 @@ class HelperJob implements JobSink {
     const pid = this.#pid;
     // What the command left in its group got SIGTERM from the helper; SIGKILL follows after the grace period.
     if (left && pid !== undefined) setTimeout(() => killGroup(pid, 'SIGKILL'), this.#graceMs).unref();
+    // Nothing left of the group: a kill timer from a cancel could only reach a group id reused by another process.
+    if (!left) clearTimeout(this.#killTimer);
     const signalNumber = status & 0x7f;
     const result = exitResult({
       code: signalNumber ? null : status >> 8,
