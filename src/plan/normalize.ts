@@ -79,23 +79,15 @@ class Context {
   readonly #source: PlanSource;
   readonly #diagnostics: Diagnostic[];
   readonly #estimates = new Map<string, Estimate | null>();
-  /**
-   * The prototype of this plan's tasks: their `location` is found when first read. Locating every task of a
-   * 100,000-task file costs more than validating it, and only diagnostics and reports ask.
-   */
-  readonly #taskProto: object;
+  /** The class of this plan's tasks (see {@link taskClass}). */
+  readonly #Task: ReturnType<typeof taskClass>;
   /** Every dependency so far is on a task written before: the graph is then acyclic, with no need to check. */
   #backward = true;
 
   constructor(source: PlanSource, diagnostics: Diagnostic[]) {
     this.#source = source;
     this.#diagnostics = diagnostics;
-    const locate = taskLocate(source);
-    this.#taskProto = Object.defineProperty({}, 'location', {
-      get(this: {index: number}) {
-        return locate(this.index);
-      },
-    });
+    this.#Task = taskClass(taskLocate(source));
   }
 
   #at(path: DataPath): Location | undefined {
@@ -566,10 +558,7 @@ class Context {
     const pool = t.pool ?? profile?.pool;
     // Built field by field in the order of the model (a literal with conditional spreads would allocate an
     // object per optional field), so the keys and their order are those of `Task`.
-    const task = Object.create(this.#taskProto) as TaskDraft;
-    task.id = id;
-    task.index = i;
-    task.title = t.title ?? id;
+    const task: TaskDraft = new this.#Task(id, i, t.title ?? id);
     if (t.description !== undefined) task.description = t.description;
     if (t.instructions !== undefined) task.instructions = t.instructions;
     task.priority = t.priority ?? env.defaults.priority ?? 'medium';
@@ -612,6 +601,46 @@ class Context {
     const j = written.findIndex((n) => (typeof n === 'string' ? n : (n as {id?: unknown} | null)?.id) === target);
     return (j >= 0 ? this.#at(['tasks', task.index, 'needs', j]) : undefined) ?? task.location;
   }
+}
+
+/**
+ * The class of a plan's tasks. Their `location` is found when first read, through its prototype: locating every
+ * task of a 100,000-task file costs more than validating it, and only diagnostics and reports ask. The fields every
+ * task has are set in the constructor, in the model's order, so that all tasks share one hidden class (V8 builds
+ * such objects about a third faster than objects grown from `Object.create`); the optional ones are added as found.
+ */
+function taskClass(locate: (index: number) => Location | undefined) {
+  return class NormalizedTask {
+    id: TaskId;
+    index: number;
+    title: string;
+    priority: Task['priority'] = 'medium';
+    retries = 0;
+    retryOn: readonly string[] = NO_ITEMS;
+    needs: readonly Dependency[] = NO_ITEMS;
+    executor = 'shell';
+    verify: readonly VerifyCommand[] = NO_ITEMS;
+    criteria: readonly string[] = NO_ITEMS;
+    deliverables: readonly string[] = NO_ITEMS;
+    files: readonly string[] = NO_ITEMS;
+    tags: readonly string[] = NO_ITEMS;
+    trigger: Task['trigger'] = 'all_success';
+    gate = false;
+    done = false;
+    env: Task['env'] = NO_FIELDS;
+    workspace: Task['workspace'] = 'none';
+    extra: Task['extra'] = NO_FIELDS;
+
+    constructor(id: TaskId, index: number, title: string) {
+      this.id = id;
+      this.index = index;
+      this.title = title;
+    }
+
+    get location(): Location | undefined {
+      return locate(this.index);
+    }
+  };
 }
 
 /**
