@@ -444,7 +444,8 @@ class Context {
 
   #task(t: WrittenTask, i: number, raw: Record<string, unknown>, env: TaskEnv): Task | undefined {
     // The hot loop of large plans: paths for diagnostics are built only when one is reported.
-    const id = taskId(String(t.id));
+    // Checked in the first pass (this task owns its id).
+    const id = String(t.id) as TaskId;
     const base: DataPath = ['tasks', i];
     let extra: Record<string, unknown> | undefined = t.extra ? {...t.extra} : undefined;
     for (const key in raw) {
