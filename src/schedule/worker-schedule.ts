@@ -1,6 +1,6 @@
 import type {TaskGraph} from './task-graph.js';
 import {timeEpsilon} from './critical-path.js';
-import {IntHeap, TimeHeap} from './int-heap.js';
+import {PlaceQueue, TimeHeap} from './int-heap.js';
 import {identityOrder, sortByKey} from './key-order.js';
 
 /** One task placed on one worker. Times in ms from the start of the run. */
@@ -45,7 +45,8 @@ export function assignWorkers(graph: TaskGraph, start: Float64Array, workers: nu
   const size = Math.min(workers, Math.max(n, 1));
   const busyUntil = new Float64Array(size);
   const busy = new TimeHeap(size, busyUntil);
-  const idle = new IntHeap(size, (a, b) => a < b);
+  // Free workers, lowest number first.
+  const idle = new PlaceQueue(size);
   let opened = 0;
   const slots: ScheduleSlot[] = [];
   for (const t of order) {
