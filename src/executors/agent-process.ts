@@ -1,7 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
-import {DEFAULT_KILL_GRACE_MS, killGroup} from './child-process.js';
+import {DEFAULT_KILL_GRACE_MS, superviseChild, type ChildEnd} from './child-process.js';
 
 export interface AgentProcessOptions {
   readonly file: string;
@@ -93,29 +93,10 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
       return;
     }
     const pid = child.pid;
-    let termination: AgentTermination | undefined;
     let stopReason: string | undefined;
-    let forced = false;
-    let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined;
-    let spawnError: NodeJS.ErrnoException | undefined;
-    let open = 2;
-    let killTimer: NodeJS.Timeout | undefined;
     let idleTimer: NodeJS.Timeout | undefined;
     const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-
-    const terminate = (reason: AgentTermination): void => {
-      if (termination || exit || pid === undefined) return;
-      termination = reason;
-      killGroup(pid, 'SIGTERM');
-      killTimer = setTimeout(() => {
-        forced = true;
-        killGroup(pid, 'SIGKILL');
-      }, grace);
-      killTimer.unref();
-    };
-    const onAbort = (): void => terminate('cancelled');
-    options.signal.addEventListener('abort', onAbort, {once: true});
-    const timeoutTimer = options.timeoutMs !== undefined && options.timeoutMs > 0 ? setTimeout(() => terminate('timed-out'), options.timeoutMs) : undefined;
+    const {terminate} = superviseChild<AgentTermination>(child, {signal: options.signal, graceMs: grace, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, (end) => finish(end));
     const touch = (): void => {
       if (options.inactivityMs === undefined || options.inactivityMs <= 0) return;
       clearTimeout(idleTimer);
@@ -145,10 +126,9 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     const out = lineReader((line) => {
       log(`${options.redact(line)}\n`);
       const stop = options.onLine?.(line);
-      if (stop !== undefined && !termination) {
+      if (stop !== undefined && stopReason === undefined && terminate('stopped')) {
         stopReason = stop;
         note(stop);
-        terminate('stopped');
       }
     });
     const err = lineReader((line) => {
@@ -162,25 +142,21 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     child.stdin!.on('error', () => {});
     child.stdin!.end(options.stdin ?? '');
 
-    let done = false;
-    const finish = (): void => {
-      if (done || (!spawnError && (open > 0 || !exit))) return;
-      done = true;
+    function finish(end: ChildEnd<AgentTermination>): void {
       out.flush();
       err.flush();
-      clearTimeout(timeoutTimer);
       clearTimeout(idleTimer);
-      if (!termination) clearTimeout(killTimer);
-      options.signal.removeEventListener('abort', onAbort);
+      const termination = end.kind === 'exit' ? end.termination : undefined;
       const base = {...(pid !== undefined ? {pid} : {}), durationMs: elapsed(), ...(termination ? {termination} : {}), ...(stopReason ? {stopReason} : {})};
       let result: Omit<AgentProcessResult, 'outputTail' | 'stderrTail'>;
-      if (spawnError) {
-        const why = spawnError.code === 'ENOENT' ? `program "${options.file}" not found` : spawnError.code === 'EACCES' ? `program "${options.file}" is not executable` : spawnError.message;
+      if (end.kind === 'spawn-error') {
+        const e = end.error;
+        const why = e.code === 'ENOENT' ? `program "${options.file}" not found` : e.code === 'EACCES' ? `program "${options.file}" is not executable` : e.message;
         result = {...base, outcome: 'spawn_error', exitCode: null, message: `Agent could not be started: ${why}: ${options.label}`};
       } else {
-        const {code, signal} = exit!;
+        const {code, signal} = end;
         const sig = signal ? {signal} : {};
-        const killed = forced ? ` and was forcefully terminated after ${grace} milliseconds` : '';
+        const killed = end.forced ? ` and was forcefully terminated after ${grace} milliseconds` : '';
         if (termination === 'timed-out') result = {...base, ...sig, outcome: 'timeout', exitCode: code, message: `Agent timed out after ${options.timeoutMs} milliseconds${killed}: ${options.label}`};
         else if (termination === 'inactive') result = {...base, ...sig, outcome: 'timeout', exitCode: code, message: `Agent printed nothing for ${options.inactivityMs} milliseconds and was stopped${killed}: ${options.label}`};
         else if (termination === 'cancelled') result = {...base, ...sig, outcome: 'cancelled', exitCode: code, message: `Agent was cancelled${killed}: ${options.label}`};
@@ -192,32 +168,7 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
       if (result.message) note(result.message);
       closeSync(fd);
       resolve({...result, outputTail: tail, stderrTail});
-    };
-    const closed = (): void => {
-      open--;
-      finish();
-    };
-    child.stdout!.once('close', closed);
-    child.stderr!.once('close', closed);
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      if (pid === undefined) {
-        spawnError = e;
-        finish();
-      }
-    });
-    child.once('exit', (code, signal) => {
-      exit = {code, signal};
-      if (pid !== undefined && killGroup(pid, 'SIGTERM')) {
-        // Leftovers of the agent's group (a dev server it started) go with it.
-        setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
-      }
-      // A grandchild that left the group may hold the pipes open: stop waiting shortly after the exit.
-      setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }, 2000).unref();
-      finish();
-    });
+    }
     if (pid !== undefined) options.onSpawn?.(pid);
   });
 }

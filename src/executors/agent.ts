@@ -6,7 +6,7 @@ import {AGENT_PRESET_TABLE, genericPreset, type AgentPreset} from './agent-prese
 import {runAgentProcess} from './agent-process.js';
 import {redactor} from './agent-redact.js';
 import {priced, pricingOf, taskBudgetUsd} from './agent-usage.js';
-import type {ExecutionRequest, ExecutionResult, Executor} from './executor.js';
+import {preflightProfile, type ExecutionRequest, type ExecutionResult, type Executor} from './executor.js';
 import {buildPrompt} from './prompt.js';
 
 export interface AgentExecutorOptions {
@@ -44,13 +44,9 @@ export function agentExecutor(options: AgentExecutorOptions = {}): Executor {
       const out: Diagnostic[] = [];
       const binaries = new Map<string, Promise<boolean>>();
       for (const task of tasks) {
-        const profile = plan.executors.get(task.executor);
+        const profile = preflightProfile(task, plan, 'agent', out);
+        if (!profile) continue;
         const at = task.location ? {location: task.location} : {};
-        if (!profile) {
-          out.push({severity: 'error', code: 'unknown-executor', message: `task "${task.id}": no executor profile "${task.executor}"; define it under executors:`, ...at});
-          continue;
-        }
-        if (profile.kind !== 'agent') continue;
         const preset = presetOf(profile);
         if (!preset || preset.binary === '') {
           out.push({

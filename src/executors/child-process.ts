@@ -2,6 +2,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {commandText, type Command} from '../model/index.js';
+import type {ExecutionResult} from './executor.js';
 
 /** Default cap of one attempt's log file. */
 export const DEFAULT_MAX_LOG_BYTES = 10 * 1024 * 1024;
@@ -40,18 +41,11 @@ export interface ChildOptions {
  */
 export type TerminationReason = 'timed-out' | 'cancelled';
 
-export interface ChildResult {
-  readonly outcome: 'ok' | 'exit_nonzero' | 'timeout' | 'cancelled' | 'spawn_error';
-  readonly exitCode: number | null;
-  readonly signal?: string;
-  readonly pid?: number;
-  readonly durationMs: number;
-  readonly outputTail: string;
-  /** One line, for failures. */
-  readonly message?: string;
+/** How a command ended: an execution's result without what only agents and LLMs return. */
+export type ChildResult = Pick<ExecutionResult, 'outcome' | 'exitCode' | 'signal' | 'pid' | 'durationMs' | 'outputTail' | 'message'> & {
   /** True when SIGTERM was not enough and SIGKILL was sent. */
   readonly forced?: boolean;
-}
+};
 
 /**
  * Runs one command in its own process group, its output appended to a log file (capped) and its tail kept.
@@ -78,6 +72,12 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
   const [file, args] = options.command.kind === 'argv' ? [options.command.argv[0]!, options.command.argv.slice(1)] : ['/bin/sh', ['-c', options.command.script]];
 
   return new Promise<ChildResult>((resolve) => {
+    const spawnFailed = (e: NodeJS.ErrnoException): void => {
+      const message = `${spawnErrorText(e, file)}: ${text}`;
+      log.note(`paraplan: ${message}`);
+      log.close();
+      resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message});
+    };
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
@@ -91,95 +91,110 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       child.stdin?.on('error', () => {});
       child.stdin?.end();
     } catch (e) {
-      const message = `${spawnErrorText(e as NodeJS.ErrnoException, file)}: ${text}`;
-      log.note(`paraplan: ${message}`);
-      log.close();
-      resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message});
+      spawnFailed(e as NodeJS.ErrnoException);
       return;
     }
-    let termination: TerminationReason | undefined;
-    let forced = false;
-    let spawnError: NodeJS.ErrnoException | undefined;
-    let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined;
-    let streamsOpen = 2;
-    let killTimer: NodeJS.Timeout | undefined;
-    let timeoutTimer: NodeJS.Timeout | undefined;
-    let drainTimer: NodeJS.Timeout | undefined;
+    const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     const pid = child.pid;
-
-    const terminate = (reason: TerminationReason): void => {
-      if (termination || exit || pid === undefined) return;
-      termination = reason;
-      killGroup(pid, 'SIGTERM');
-      killTimer = setTimeout(() => {
-        forced = true;
-        killGroup(pid, 'SIGKILL');
-      }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    const onAbort = (): void => terminate('cancelled');
-    options.signal.addEventListener('abort', onAbort, {once: true});
-    if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
-      timeoutTimer = setTimeout(() => terminate('timed-out'), options.timeoutMs);
-    }
-
-    const finish = (): void => {
-      if (streamsOpen > 0 && !spawnError) return;
-      if (!exit && !spawnError) return;
-      clearTimeout(timeoutTimer);
-      clearTimeout(drainTimer);
-      // The group may keep the kill timer: cancel it only when nothing of the tree can be left.
-      if (!termination) clearTimeout(killTimer);
-      options.signal.removeEventListener('abort', onAbort);
-      if (spawnError) {
-        const message = `${spawnErrorText(spawnError, file)}: ${text}`;
-        log.note(`paraplan: ${message}`);
-        log.close();
-        resolve({outcome: 'spawn_error', exitCode: null, durationMs: elapsed(), outputTail: log.tail(), message});
+    child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+    superviseChild<TerminationReason>(child, {signal: options.signal, graceMs, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, (end) => {
+      if (end.kind === 'spawn-error') {
+        spawnFailed(end.error);
         return;
       }
-      const {code, signal} = exit!;
-      const result = exitResult({code, signal, pid, durationMs: elapsed(), termination, forced, text, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}), killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS});
+      const result = exitResult({code: end.code, signal: end.signal, pid, durationMs: elapsed(), termination: end.termination, forced: end.forced, text, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}), killGraceMs: graceMs});
       if (result.message && result.outcome !== 'exit_nonzero') log.note(`paraplan: ${result.message}`);
       log.close();
       resolve({...result, outputTail: log.tail()});
-    };
-
-    child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
-    const streamClosed = (): void => {
-      streamsOpen--;
-      finish();
-    };
-    child.stdout!.once('close', streamClosed);
-    child.stderr!.once('close', streamClosed);
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      // 'error' without a pid: the program could not be started (ENOENT, EACCES).
-      if (pid === undefined) {
-        spawnError = e;
-        finish();
-      }
-    });
-    child.once('exit', (code, signal) => {
-      exit = {code, signal};
-      if (pid !== undefined) {
-        // No orphans: whatever the command left behind in its group goes with it. A process that escaped the
-        // group (setsid) may still hold our pipes: stop waiting for them shortly after the exit.
-        if (killGroup(pid, 'SIGTERM')) {
-          const t = setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-          t.unref();
-        }
-        // Generous: on a loaded machine the last output may still sit in the pipe; destroying early would lose it.
-        drainTimer = setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-        }, DRAIN_AFTER_EXIT_MS);
-        drainTimer.unref();
-      }
-      finish();
     });
     if (pid !== undefined) options.onSpawn?.(pid);
   });
+}
+
+/** How a supervised child ended: it could not be started, or it exited and its output streams closed. */
+export type ChildEnd<R extends string> =
+  | {readonly kind: 'spawn-error'; readonly error: NodeJS.ErrnoException}
+  | {readonly kind: 'exit'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly termination: R | undefined; readonly forced: boolean};
+
+/**
+ * The life of a child spawned in its own process group (`runChild` and the agent runner share it). A cancel or a
+ * timeout, or `terminate` from the caller, sends the group SIGTERM and SIGKILL after the grace period; when the child
+ * exits, whatever it left in its group goes the same way (no orphans), and a process that escaped the group (setsid)
+ * may hold the pipes only so long. `onEnd` is called once, after the exit and both output streams closing, or when
+ * the program could not be started.
+ */
+export function superviseChild<R extends string>(
+  child: ChildProcess,
+  options: {readonly signal: AbortSignal; readonly timeoutMs?: number; readonly graceMs: number},
+  onEnd: (end: ChildEnd<R | TerminationReason>) => void,
+): {terminate(reason: R | TerminationReason): boolean} {
+  const pid = child.pid;
+  let termination: R | TerminationReason | undefined;
+  let forced = false;
+  let spawnError: NodeJS.ErrnoException | undefined;
+  let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined;
+  let streamsOpen = 2;
+  let ended = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+
+  /** Starts terminating the group; false when it was already ending (or never started). */
+  const terminate = (reason: R | TerminationReason): boolean => {
+    if (termination || exit || pid === undefined) return false;
+    termination = reason;
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => {
+      forced = true;
+      killGroup(pid, 'SIGKILL');
+    }, options.graceMs);
+    killTimer.unref();
+    return true;
+  };
+  const onAbort = (): void => {
+    terminate('cancelled');
+  };
+  options.signal.addEventListener('abort', onAbort, {once: true});
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0) timeoutTimer = setTimeout(() => terminate('timed-out'), options.timeoutMs);
+
+  const finish = (): void => {
+    if (ended || (!spawnError && (streamsOpen > 0 || !exit))) return;
+    ended = true;
+    clearTimeout(timeoutTimer);
+    clearTimeout(drainTimer);
+    // The group may keep the kill timer: cancel it only when nothing of the tree can be left.
+    if (!termination) clearTimeout(killTimer);
+    options.signal.removeEventListener('abort', onAbort);
+    onEnd(spawnError ? {kind: 'spawn-error', error: spawnError} : {kind: 'exit', code: exit!.code, signal: exit!.signal, termination, forced});
+  };
+  const streamClosed = (): void => {
+    streamsOpen--;
+    finish();
+  };
+  child.stdout!.once('close', streamClosed);
+  child.stderr!.once('close', streamClosed);
+  child.once('error', (e: NodeJS.ErrnoException) => {
+    // 'error' without a pid: the program could not be started (ENOENT, EACCES).
+    if (pid === undefined) {
+      spawnError = e;
+      finish();
+    }
+  });
+  child.once('exit', (code, signal) => {
+    exit = {code, signal};
+    if (pid !== undefined) {
+      if (killGroup(pid, 'SIGTERM')) setTimeout(() => killGroup(pid, 'SIGKILL'), options.graceMs).unref();
+      // Generous: on a loaded machine the last output may still sit in the pipe; destroying early would lose it.
+      drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, DRAIN_AFTER_EXIT_MS);
+      drainTimer.unref();
+    }
+    finish();
+  });
+  return {terminate};
 }
 
 /** How a started command ended, as `runChild` and the spawn helpers report it (execa's wording). */

@@ -51,3 +51,16 @@ export interface Executor {
   preflight?(tasks: readonly Task[], plan: Plan, env: Readonly<Record<string, string | undefined>>): Promise<Diagnostic[]>;
   execute(request: ExecutionRequest): Promise<ExecutionResult>;
 }
+
+/**
+ * The profile of a task in an executor's preflight: undefined when it is of another kind, or when the plan has none
+ * (then reported as `unknown-executor`).
+ */
+export function preflightProfile(task: Task, plan: Plan, kind: ExecutorKind, out: Diagnostic[]): ExecutorProfile | undefined {
+  const profile = plan.executors.get(task.executor);
+  if (!profile) {
+    out.push({severity: 'error', code: 'unknown-executor', message: `task "${task.id}": no executor profile "${task.executor}"; define it under executors:`, ...(task.location ? {location: task.location} : {})});
+    return undefined;
+  }
+  return profile.kind === kind ? profile : undefined;
+}

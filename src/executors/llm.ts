@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type {Diagnostic, ExecutorProfile, Task, Usage} from '../model/index.js';
 import {redactor} from './agent-redact.js';
 import {priced, pricingOf} from './agent-usage.js';
-import type {ExecutionResult, Executor} from './executor.js';
+import {preflightProfile, type ExecutionResult, type Executor} from './executor.js';
 import {buildPrompt} from './prompt.js';
 
 /** OpenRouter's OpenAI-compatible endpoint: the default `baseURL`. */
@@ -91,13 +91,9 @@ export function llmExecutor(options: LlmExecutorOptions = {}): Executor {
     async preflight(tasks, plan, env) {
       const out: Diagnostic[] = [];
       for (const task of tasks) {
-        const profile = plan.executors.get(task.executor);
+        const profile = preflightProfile(task, plan, 'llm', out);
+        if (!profile) continue;
         const at = task.location ? {location: task.location} : {};
-        if (!profile) {
-          out.push({severity: 'error', code: 'unknown-executor', message: `task "${task.id}": no executor profile "${task.executor}"; define it under executors:`, ...at});
-          continue;
-        }
-        if (profile.kind !== 'llm') continue;
         const o = llmProfileOptions(profile, task);
         if (!env[o.apiKeyEnv]) out.push({severity: 'error', code: 'api-key-missing', message: `task "${task.id}": executor "${profile.name}" reads its API key from ${o.apiKeyEnv}, which is not set`, ...at});
         if (!o.model) out.push({severity: 'error', code: 'llm-model-missing', message: `task "${task.id}": executor "${profile.name}" has no model; set executors.${profile.name}.model or the task's model`, ...at});

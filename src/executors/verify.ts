@@ -1,18 +1,12 @@
 import {commandText, type VerifyCommand, type VerifyResult} from '../model/index.js';
 import {secretValues} from './agent-redact.js';
-import {runChild} from './child-process.js';
+import {runChild, type ChildOptions} from './child-process.js';
 
-/** One verify command to run after a task's command succeeded. */
-export interface VerifyRequest {
-  readonly command: VerifyCommand;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** The attempt's log: verify output is appended after the command's, under a header. */
-  readonly logPath: string;
-  readonly signal: AbortSignal;
-  readonly timeoutMs?: number;
-  readonly killGraceMs?: number;
-}
+/**
+ * One verify command to run after a task's command succeeded. The log is the attempt's: verify output is appended
+ * after the command's, under a header.
+ */
+export type VerifyRequest = Pick<ChildOptions, 'cwd' | 'env' | 'logPath' | 'signal' | 'timeoutMs' | 'killGraceMs'> & {readonly command: VerifyCommand};
 
 /** Runs a verify command like a task command (own process group, timeout, cancel) and returns its evidence. */
 export async function runVerify(request: VerifyRequest): Promise<VerifyResult> {
