@@ -199,6 +199,11 @@ tasks:
     expect(codes(warnings)).toEqual(['unknown-field']);
   });
 
+  it('reports a mistake in defaults.retryOn once, not once per task', () => {
+    const {errors} = check(`defaults: {retryOn: [exit_nonzero, nope]}\ntasks:\n  - {id: a, run: [x]}\n  - {id: b, run: [x]}\n  - {id: c, run: [x]}\n`);
+    expect(errors.map((e) => [e.code, e.location?.line])).toEqual([['schema', 1]]);
+  });
+
   it('keeps a field named like an Object method as an unknown field', () => {
     const {errors, warnings, plan} = check(`tasks:\n  - {id: a, run: [x], constructor: 1, toString: 2}\n`);
     expect(errors).toEqual([]);
@@ -219,6 +224,7 @@ tasks:
     const source = parsePlanText('plan.yaml', 'name: x\ntasks:\n  - {id: a, run: [x]}\n\n  - id: b\n    run: [x]\n', 'yaml');
     const locate = source.taskLocator!();
     expect([locate(0), locate(1), locate(2)]).toEqual([source.locate(['tasks', 0]), source.locate(['tasks', 1]), undefined]);
+    expect(locate(1)).toMatchObject({line: 5, column: 5});
     const {plan} = normalizePlan(source);
     expect(plan!.tasks.get('b' as never)!.location).toMatchObject({file: 'plan.yaml', line: 5, column: 5});
   });

@@ -185,7 +185,7 @@ class Context {
     if (defaults.executor !== undefined && !executors.has(defaults.executor)) {
       this.error('unknown-executor', ['defaults', 'executor'], `defaults.executor: no executor profile "${defaults.executor}"${suggestion(defaults.executor, executors.keys())}`);
     }
-    this.#retryOn(defaults.retryOn, ['defaults', 'retryOn']);
+    const defaultRetryOn = Object.freeze(this.#retryOn(defaults.retryOn, ['defaults', 'retryOn']) ?? [...DEFAULT_RETRY_ON]);
 
     // Groups.
     const groupIndex = new Map<string, number>();
@@ -239,8 +239,7 @@ class Context {
 
     // Tasks, second pass.
     const tasks: Task[] = [];
-    const retryOn = Object.freeze(this.#retryOn(defaults.retryOn, ['defaults', 'retryOn'], false) ?? [...DEFAULT_RETRY_ON]);
-    const env: TaskEnv = {defaults, defaultTimeout, retryOn, executors, pools, ids, groupIndex, members, explicit: new Array<Dependency | undefined>(writtenTasks.length)};
+    const env: TaskEnv = {defaults, defaultTimeout, retryOn: defaultRetryOn, executors, pools, ids, groupIndex, members, explicit: new Array<Dependency | undefined>(writtenTasks.length)};
     for (let i = 0; i < parsed.length; i++) {
       const t = parsed[i];
       if (!t || !owns[i]) continue;
@@ -409,13 +408,13 @@ class Context {
     return ms;
   }
 
-  /** The outcomes of a `retryOn` list that may be retried; the others are reported unless `report` is false. */
-  #retryOn(value: readonly string[] | undefined, path: DataPath, report = true): string[] | undefined {
+  /** The outcomes of a `retryOn` list that may be retried; the others are reported. */
+  #retryOn(value: readonly string[] | undefined, path: DataPath): string[] | undefined {
     if (value === undefined) return undefined;
     const okList: string[] = [];
     value.forEach((v, i) => {
       if ((ATTEMPT_OUTCOMES as readonly string[]).includes(v) && v !== 'ok') okList.push(v);
-      else if (report) this.error('schema', [...path, i], `${formatPath([...path, i])}: "${v}" is not an attempt outcome; use exit_nonzero, timeout, verify_failed, lost, spawn_error or cancelled${suggestion(v, ATTEMPT_OUTCOMES)}`);
+      else this.error('schema', [...path, i], `${formatPath([...path, i])}: "${v}" is not an attempt outcome; use exit_nonzero, timeout, verify_failed, lost, spawn_error or cancelled${suggestion(v, ATTEMPT_OUTCOMES)}`);
     });
     return okList;
   }

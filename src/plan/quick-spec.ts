@@ -403,10 +403,7 @@ export const WRITTEN_PLAN_SPEC: ObjectSpec = {
       "type": "string",
       "min": 0
     },
-    "description": {
-      "type": "string",
-      "min": 0
-    },
+    "description": WRITTEN_TASK_SPEC.fields["description"]!,
     "concurrency": {
       "type": "number",
       "tests": [
@@ -615,85 +612,7 @@ export const WRITTEN_PLAN_SPEC: ObjectSpec = {
         "type": "ask"
       }
     },
-    "verify": {
-      "type": "array",
-      "min": 0,
-      "element": {
-        "type": "union",
-        "options": [
-          {
-            "type": "union",
-            "options": [
-              {
-                "type": "array",
-                "min": 1,
-                "element": {
-                  "type": "string",
-                  "min": 0
-                }
-              },
-              {
-                "type": "object",
-                "fields": {
-                  "shell": {
-                    "type": "string",
-                    "min": 1
-                  }
-                },
-                "required": [
-                  "shell"
-                ]
-              },
-              {
-                "type": "string",
-                "min": 1
-              }
-            ]
-          },
-          {
-            "type": "object",
-            "fields": {
-              "name": {
-                "type": "string",
-                "min": 0
-              },
-              "run": {
-                "type": "union",
-                "options": [
-                  {
-                    "type": "array",
-                    "min": 1,
-                    "element": {
-                      "type": "string",
-                      "min": 0
-                    }
-                  },
-                  {
-                    "type": "object",
-                    "fields": {
-                      "shell": {
-                        "type": "string",
-                        "min": 1
-                      }
-                    },
-                    "required": [
-                      "shell"
-                    ]
-                  },
-                  {
-                    "type": "string",
-                    "min": 1
-                  }
-                ]
-              }
-            },
-            "required": [
-              "run"
-            ]
-          }
-        ]
-      }
-    },
+    "verify": WRITTEN_TASK_SPEC.fields["verify"]!,
     "rollback": {
       "type": "string",
       "min": 0
@@ -717,7 +636,5 @@ export const WRITTEN_PLAN_SPEC: ObjectSpec = {
       }
     }
   },
-  "required": [
-    "tasks"
-  ]
+  "required": ["tasks"]
 };
