@@ -44,6 +44,10 @@ describe('analyzePlan', () => {
 
   it('shows what the barriers cost', () => {
     expect(analysis.withoutBarriers?.unlimitedMs).toBe(analysis.unlimitedMs);
+    // x (2h) in one group, y (1h) behind a barrier on it, z needs y: 4h with the barrier, 2h without.
+    const barrier = analyzePlan(testPlan([{id: 'x', minutes: 120}, {id: 'y', minutes: 60, needs: [['x', 'group-barrier']]}, {id: 'z', minutes: 60, needs: ['y']}]), {workers: 2, timeBudgetMs: 10});
+    expect(barrier.unlimitedMs).toBe(240 * 60_000);
+    expect(barrier.withoutBarriers?.unlimitedMs).toBe(120 * 60_000);
     const noBarriers = analyzePlan(testPlan([{id: 'a'}, {id: 'b', needs: ['a']}]), {workers: 1, timeBudgetMs: 10});
     expect(noBarriers.withoutBarriers).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {criticalPathTimes} from './critical-path.js';
 import {graphFromEdges} from './task-graph.js';
 import {cpMisfPositions, ListMakespans, listSchedule} from './list-schedule.js';
 
@@ -61,5 +62,7 @@ describe('listSchedule (CP/MISF)', () => {
     const g = graphFromEdges(durations, edges);
     const lists = new ListMakespans(g, cpMisfPositions(g));
     for (const w of [1, 2, 3, 8, 64, 1000]) expect(lists.makespan(w)).toBe(listSchedule(g, w).makespan);
+    expect(lists.makespan(1)).toBe(durations.reduce((a, b) => a + b, 0));
+    expect(lists.makespan(1000)).toBe(criticalPathTimes(g).length);
   });
 });

@@ -118,7 +118,7 @@ describe('spawn modes: the same behaviour in each', () => {
       {outcome: 'ok', tail: 'no shebang a\n'},
       {outcome: 'ok', tail: 'no shebang b\n'},
     ]);
-    for (const mode of MODES) expect(byMode[mode], mode).toEqual(byMode['direct']);
+    for (const mode of MODES.filter((m) => m !== 'direct')) expect(byMode[mode], mode).toEqual(byMode['direct']);
   });
 });
 
