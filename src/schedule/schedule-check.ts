@@ -1,4 +1,4 @@
-// Test helper: checks a schedule against its graph. Not exported from index.ts.
+// Checks a schedule against its graph, for tests and bench/stg.js. Not exported from index.ts.
 import type {TaskGraph} from './task-graph.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
