@@ -282,6 +282,10 @@ Examples:
     .option('--branches', 'also delete the task branches (paraplan/<run>/...)')
     .option('--dry-run', 'list what would be removed')
     .option('--json', 'the result as JSON')
+    .addHelpText('after', `
+Examples:
+  $ paraplan clean --dry-run
+  $ paraplan clean r20260101-120000-abcd --branches`)
     .action(async (run: string | undefined, opts: Record<string, unknown>) => {
       const {cleanCommand} = await import('./commands/clean.js');
       setExit(await cleanCommand(run, opts as never, io));

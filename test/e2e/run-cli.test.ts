@@ -170,7 +170,7 @@ describe('paraplan run (CLI)', () => {
   });
 
   test('--help of each command shows examples', () => {
-    for (const cmd of ['run', 'status', 'runs', 'logs', 'clear', 'cancel']) {
+    for (const cmd of ['check', 'plan', 'import', 'run', 'status', 'runs', 'logs', 'clear', 'cancel', 'report', 'runbook', 'merge', 'clean']) {
       const r = paraplan([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain('Examples:');
