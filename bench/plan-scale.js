@@ -22,13 +22,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * Runs a command under /usr/bin/time when present to read the peak RSS and the user CPU time (steadier than
  * wall time on a loaded machine); returns {ms, userMs, rssMb, status}.
  */
-function timed(args) {
+function timed(args, env = {}) {
+  const options = {encoding: 'utf8', maxBuffer: 1 << 28, env: {...process.env, ...env}};
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %U', process.execPath, BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U', process.execPath, BIN, ...args], options);
   const ms = performance.now() - t0;
   if (r.error) {
     const t1 = performance.now();
-    const r2 = spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', maxBuffer: 1 << 28});
+    const r2 = spawnSync(process.execPath, [BIN, ...args], options);
     return {ms: performance.now() - t1, userMs: NaN, rssMb: NaN, status: r2.status};
   }
   const [kb, user] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
@@ -46,24 +47,29 @@ export async function main(argv = process.argv.slice(2)) {
   const size = statSync(file).size;
   console.log(`plan-scale: ${tasks} tasks, ${edges} edges, ${(size / 1024 / 1024).toFixed(1)} MB JSON; ${runs} runs each, medians`);
 
-  const rows = [];
-  for (const [label, args] of [
+  // The rows are sampled in turn (run 1 of each, then run 2 of each, ...), so that a slow minute of this shared
+  // machine does not fall on one row only.
+  const cases = [
     ['paraplan check', ['check', file]],
     ['paraplan plan -j 8 (text)', ['plan', file, '-j', '8', '-o', join(dir, 'out.txt')]],
     ['paraplan plan -j 8 --format json', ['plan', file, '-j', '8', '--format', 'json', '-o', join(dir, 'out.json')]],
     ['node -e "" (process start floor)', null],
-  ]) {
-    const samples = [];
-    for (let i = 0; i < runs; i++) {
+  ];
+  const samples = cases.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    cases.forEach(([, args, env], c) => {
       if (args === null) {
         const t0 = performance.now();
         spawnSync(process.execPath, ['-e', '']);
-        samples.push({ms: performance.now() - t0, userMs: NaN, rssMb: NaN, status: 0});
-      } else samples.push(timed(args));
-    }
-    if (samples.some((s) => s.status !== 0)) throw new Error(`${label} failed`);
-    rows.push({label, ms: median(samples.map((s) => s.ms)), userMs: median(samples.map((s) => s.userMs)), rssMb: median(samples.map((s) => s.rssMb))});
+        samples[c].push({ms: performance.now() - t0, userMs: NaN, rssMb: NaN, status: 0});
+      } else samples[c].push(timed(args, env));
+    });
   }
+  const rows = cases.map(([label], c) => {
+    const own = samples[c];
+    if (own.some((s) => s.status !== 0)) throw new Error(`${label} failed`);
+    return {label, ms: median(own.map((s) => s.ms)), userMs: median(own.map((s) => s.userMs)), rssMb: median(own.map((s) => s.rssMb))};
+  });
 
   // In process: load + validate + analyze (what-if rows included), without process start; warm after the first run.
   const {loadPlanSource, normalizePlan, analyzePlan} = await import('../dist/index.js');
@@ -87,7 +93,8 @@ export async function main(argv = process.argv.slice(2)) {
   for (const r of rows) console.log(`| ${r.label} | ${seconds(r.ms)} | ${seconds(r.userMs)} | ${Number.isNaN(r.rssMb) ? '-' : `${r.rssMb.toFixed(0)} MB`} |`);
   console.log(`| in process: load ${m('load').toFixed(0)} ms + validate ${m('validate').toFixed(0)} ms + analyze ${m('analyze').toFixed(0)} ms | ${(m('total') / 1000).toFixed(2)} s | - | - |`);
   console.log(`\nschedule on 8 workers: makespan ${inproc[0].makespan / 60000} min, lower bound ${inproc[0].lb / 60000} min`);
-  const result = {bench: 'plan-scale', tasks, edges, checkMs: rows[0].ms, planMs: rows[1].ms, planJsonMs: rows[2].ms, checkUserMs: rows[0].userMs, planUserMs: rows[1].userMs, checkRssMb: rows[0].rssMb, planRssMb: rows[1].rssMb, planJsonRssMb: rows[2].rssMb, inProcessMs: m('total')};
+  const [check, text, json] = rows;
+  const result = {bench: 'plan-scale', tasks, edges, checkMs: check.ms, planMs: text.ms, planJsonMs: json.ms, checkUserMs: check.userMs, planUserMs: text.userMs, checkRssMb: check.rssMb, planRssMb: text.rssMb, planJsonRssMb: json.rssMb, inProcessMs: m('total')};
   console.log(JSON.stringify(result));
   return result;
 }
