@@ -23,12 +23,6 @@ export interface AnalyzePlanOptions {
    * @default 1000
    */
   readonly timeBudgetMs?: number;
-  /**
-   * Called with the plan's graph as soon as it is built, before anything is computed from it: a caller may compute
-   * the what-if rows on another thread meanwhile (from the same graph they are the same rows) and show them with
-   * {@link withWhatIf}.
-   */
-  readonly onGraph?: (graph: TaskGraph) => void;
 }
 
 /** Everything the CLI shows about a plan before running it. Times in ms. */
@@ -67,7 +61,6 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
   checkWorkers(options.workers);
   const budget = options.timeBudgetMs ?? 1000;
   const graph = graphFromPlan(plan, {barriers: true});
-  options.onGraph?.(graph);
   // Computed once and shared: each is a pass over 100,000 tasks in large plans.
   const quick = quickTopologicalOrder(graph);
   const cpm = criticalPathTimes(graph, quick);
@@ -112,11 +105,6 @@ export function analyzePlan(plan: Plan, options: AnalyzePlanOptions): PlanAnalys
       return (rank ??= dispatchRankFrom(graph, bottom));
     },
   };
-}
-
-/** The analysis with what-if rows computed elsewhere (on another thread) in place of its own, which are then never computed. */
-export function withWhatIf(analysis: PlanAnalysis, rows: WhatIfRow[]): PlanAnalysis {
-  return Object.create(analysis, {whatIf: {value: rows, enumerable: true}}) as PlanAnalysis;
 }
 
 function defaultEstimateTasks(plan: Plan): TaskId[] {

@@ -2,7 +2,7 @@ import type {TaskGraph} from './task-graph.js';
 import {bottomLevels, timeEpsilon} from './critical-path.js';
 import {ListDecoder} from './list-decoder.js';
 import {rankOrder, sortByKey} from './key-order.js';
-import {makespanLowerBound, roundUp, timeGrain} from './lower-bound.js';
+import {makespanLowerBound} from './lower-bound.js';
 import {assignWorkers} from './worker-schedule.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
@@ -80,15 +80,13 @@ export function listSchedule(graph: TaskGraph, workers: number): WorkerSchedule 
 
 /**
  * Only the makespan of a CP/MISF list schedule, for tables over many worker counts: the priority list is
- * computed once by the caller, no worker assignment is built, and one decoder serves every call. Needs only the
- * graph's arrays (no ids), so another thread can compute the rows.
+ * computed once by the caller, no worker assignment is built, and one decoder serves every call.
  */
 export class ListMakespans {
   readonly #graph: TaskGraph;
   readonly #positions: Int32Array;
   readonly #decoder: ListDecoder;
   readonly #start: Float64Array;
-  #bound: {readonly critical: number; readonly work: number; readonly grain: number} | undefined;
 
   constructor(graph: TaskGraph, positions: Int32Array) {
     this.#graph = graph;
@@ -104,20 +102,5 @@ export class ListMakespans {
     let makespan = 0;
     for (let i = 0; i < n; i++) makespan = Math.max(makespan, this.#start[i]! + durations[i]!);
     return makespan;
-  }
-
-  /**
-   * A what-if row: the makespan, proven optimal only when it meets the bound max(critical path, work / N).
-   * `critical` is the critical path length.
-   */
-  row(workers: number, critical: number): {makespan: number; optimal: boolean} {
-    const makespan = this.makespan(workers);
-    if (this.#bound?.critical !== critical) {
-      let work = 0;
-      for (let i = 0; i < this.#graph.n; i++) work += this.#graph.durations[i]!;
-      this.#bound = {critical, work, grain: timeGrain(this.#graph)};
-    }
-    const {work, grain} = this.#bound;
-    return {makespan, optimal: makespan <= Math.max(critical, roundUp(work / workers, grain)) + timeEpsilon(makespan)};
   }
 }

@@ -2,6 +2,7 @@ import type {TaskGraph} from './task-graph.js';
 import {criticalPathTimes, timeEpsilon} from './critical-path.js';
 import {scheduleOnWorkers} from './schedule-on-workers.js';
 import {cpMisfPositions, ListMakespans} from './list-schedule.js';
+import {roundUp, timeGrain} from './lower-bound.js';
 import type {WorkerSchedule} from './worker-schedule.js';
 
 /** One row of the "how many workers?" table. */
@@ -57,54 +58,40 @@ export interface WhatIfKnown {
 
 /** {@link whatIfWorkers} with figures the caller has already computed. */
 export function whatIfWorkersWith(graph: TaskGraph, options: WhatIfOptions, known: WhatIfKnown = {}): WhatIfRow[] {
+  const maxWorkers = Math.max(1, options.maxWorkers ?? graph.n);
   const budget = options.timeBudgetMs ?? 100;
-  const table = new WhatIfTable(graph, options, known.critical);
+  const critical = known.critical ?? criticalPathTimes(graph).length;
+  const eps = timeEpsilon(critical);
+  const rows: WhatIfRow[] = [];
+  let sequential = 0;
+  for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
   const large = graph.n > (options.searchUpTo ?? 20_000);
   const lists = large ? new ListMakespans(graph, known.cpMisf ?? cpMisfPositions(graph)) : undefined;
-  for (let workers = table.next(); workers !== undefined; workers = table.next()) {
-    table.add(
+  const grain = large ? timeGrain(graph) : 0;
+  for (let workers = 1; ; workers *= 2) {
+    workers = Math.min(workers, maxWorkers);
+    const s =
       options.known?.get(workers) ??
-        (workers === 1 ? {makespan: table.sequential, optimal: true} : lists ? lists.row(workers, table.critical) : scheduleOnWorkers(graph, workers, {timeBudgetMs: budget})),
-    );
+      (workers === 1
+        ? {makespan: sequential, optimal: true}
+        : lists
+          ? largeRow(lists, workers, Math.max(critical, roundUp(sequential / workers, grain)))
+          : scheduleOnWorkers(graph, workers, {timeBudgetMs: budget}));
+    const previous = rows[rows.length - 1];
+    rows.push({
+      workers,
+      makespan: s.makespan,
+      speedup: s.makespan > 0 ? sequential / s.makespan : 1,
+      optimal: s.optimal,
+    });
+    if (workers >= maxWorkers || s.makespan <= critical + eps) break;
+    if (previous && s.makespan >= previous.makespan - eps) break;
   }
-  return table.rows;
+  return rows;
 }
 
-/**
- * The rows of the table as they are filled, and when it ends: the makespan reaches the critical path (no more
- * workers can help), stops decreasing, or the most workers are reached. Filled here or by rows computed elsewhere
- * (another thread), with the same rule.
- */
-export class WhatIfTable {
-  readonly rows: WhatIfRow[] = [];
-  /** Sum of all durations: the makespan on one worker. */
-  readonly sequential: number;
-  readonly critical: number;
-  readonly #maxWorkers: number;
-  readonly #eps: number;
-  #next: number | undefined = 1;
-
-  constructor(graph: TaskGraph, options: Pick<WhatIfOptions, 'maxWorkers'> = {}, critical?: number) {
-    this.#maxWorkers = Math.max(1, options.maxWorkers ?? graph.n);
-    this.critical = critical ?? criticalPathTimes(graph).length;
-    this.#eps = timeEpsilon(this.critical);
-    let sequential = 0;
-    for (let i = 0; i < graph.n; i++) sequential += graph.durations[i]!;
-    this.sequential = sequential;
-  }
-
-  /** The worker count of the next row, or undefined once the table is complete. */
-  next(): number | undefined {
-    return this.#next;
-  }
-
-  /** Fills the row of {@link next}. */
-  add(s: {readonly makespan: number; readonly optimal: boolean}): void {
-    const workers = this.#next;
-    if (workers === undefined) throw new Error('Internal error: the what-if table is already complete');
-    const previous = this.rows[this.rows.length - 1];
-    this.rows.push({workers, makespan: s.makespan, speedup: s.makespan > 0 ? this.sequential / s.makespan : 1, optimal: s.optimal});
-    const done = workers >= this.#maxWorkers || s.makespan <= this.critical + this.#eps || (previous !== undefined && s.makespan >= previous.makespan - this.#eps);
-    this.#next = done ? undefined : Math.min(workers * 2, this.#maxWorkers);
-  }
+/** A row for a large graph: one list schedule, proven optimal only when it meets `bound` (critical path, work / N). */
+function largeRow(lists: ListMakespans, workers: number, bound: number): {makespan: number; optimal: boolean} {
+  const makespan = lists.makespan(workers);
+  return {makespan, optimal: makespan <= bound + timeEpsilon(makespan)};
 }

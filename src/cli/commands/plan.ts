@@ -1,10 +1,9 @@
 import {dirname} from 'node:path';
-import {analyzePlan, reviewBatches, withWhatIf} from '../../schedule/index.js';
+import {analyzePlan, reviewBatches} from '../../schedule/index.js';
 import {EXIT_OK, plural} from '../exit-codes.js';
 import type {CliIo} from '../io.js';
 import {jsonLines, planCsv, planJsonValue, planMarkdown, planMermaid, planText} from '../plan-output.js';
 import {readPlan} from '../read-plan.js';
-import {WHAT_IF_THREAD_MIN_TASKS, WhatIfThread} from '../what-if-thread.js';
 import {writeOutput} from '../write-output.js';
 
 export interface PlanOptions {
@@ -31,12 +30,7 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
     await writeOutput(planCsv(plan), options.output, io);
     return EXIT_OK;
   }
-  // Large plans get the what-if rows (shown by text, json and md) from a second thread, meanwhile.
-  const thread = format !== 'mermaid' && plan.tasks.size > WHAT_IF_THREAD_MIN_TASKS ? startWhatIfThread() : undefined;
-  const analyzed = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000, ...(thread ? {onGraph: (graph) => thread.send(graph, workers)} : {})});
-  // Should the thread fail, the rows are computed here instead, as for small plans.
-  const rows = thread ? await thread.rows(analyzed.schedule).catch(() => undefined) : undefined;
-  const analysis = rows ? withWhatIf(analyzed, rows) : analyzed;
+  const analysis = analyzePlan(plan, {workers, timeBudgetMs: options.budgetMs ?? 1000});
   const batches = options.maxLoc !== undefined ? reviewBatches(plan, analysis.order, options.maxLoc) : undefined;
   let reportLink = options.reportLink;
   if (format === 'md' && reportLink === undefined) {
@@ -67,14 +61,6 @@ export async function planCommand(file: string, options: PlanOptions, io: CliIo)
   }
   await writeOutput(text, options.output, io);
   return EXIT_OK;
-}
-
-function startWhatIfThread(): WhatIfThread | undefined {
-  try {
-    return new WhatIfThread();
-  } catch {
-    return undefined;
-  }
 }
 
 type Batches = ReturnType<typeof reviewBatches>;
