@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {normalizePlan} from '../../src/plan/normalize.js';
+import {importPlan} from '../../src/plan/import/index.js';
 import {FIXTURES, errors, importFile, needIds, task, warnings, type WrittenPlanOut} from './helpers.js';
 
 // Plans written the way people write them, in styles the other fixtures do not cover. Each test states what a
@@ -264,5 +265,158 @@ describe('mixed-case "depends on: task 3 and task 5" and dependencies in sentenc
     expect(graph(data)).toEqual([['1', []], ['2', ['1']], ['3', ['1']], ['4', ['3']], ['5', ['2', '4']]]);
     expect(task(data, '4').needs![0]).toMatchObject({kind: 'prose'});
     expect(warnings(source)).toEqual([]);
+  });
+});
+
+// Documents written for this suite by a reviewer in the styles of other authors: each first failed to import as a
+// careful reader would read it.
+describe('sprint table with an "Est." column', () => {
+  const {source, data} = load('sprint-table-est.md');
+  it('reads Est. as the estimate, P0-P3 as priorities and "—", "–", "n/a" as no dependencies', () => {
+    expect(data.tasks.map((t) => [t.id, t.estimate, t.priority, t.owner, needIds(t)])).toEqual([
+      ['PAY-101', '1d', 'critical', 'Ana', []],
+      ['PAY-102', '2d', 'critical', 'Ben', ['PAY-101']],
+      ['PAY-103', '1.5d', 'high', 'Ana', ['PAY-101']],
+      ['PAY-104', '3d', 'high', 'Chloe', ['PAY-102', 'PAY-103']],
+      ['PAY-105', '2h', 'medium', 'Dev', []],
+      ['PAY-106', '1d', 'high', 'Chloe', ['PAY-104', 'PAY-105']],
+      ['PAY-107', '4h', 'low', 'Ben', []],
+    ]);
+    expect(warnings(source).filter((w) => !w.includes('nothing to run'))).toEqual([]);
+  });
+});
+
+describe('numbered phases whose dependencies are said in prose ("Start after 1.1 is merged")', () => {
+  const {data} = load('numbered-prose-deps.md');
+  it('reads dotted ids in prose: "Requires 1.2.", "Once 1.2 and 1.3 are merged", "Waits for 3.1 sign-off"', () => {
+    expect(data.tasks.map((t) => [t.id, kinds(t)])).toEqual([
+      ['1.1', []],
+      ['1.2', ['1.1/prose']],
+      ['1.3', []],
+      ['2.1', ['1.2/prose', '1.3/prose']],
+      ['2.2', ['1.2/prose']],
+      ['3.1', ['2.1/prose', '2.2/prose']],
+      ['3.2', ['3.1/prose']],
+    ]);
+  });
+});
+
+describe('work items with several fields on one line ("Owner: @kim · Estimate: ~2 days")', () => {
+  const {source, data} = load('prerequisites-multi-field.md');
+  it('reads every field of the line, and keeps a note in parentheses with its reference', () => {
+    expect(task(data, 'M1')).toMatchObject({owner: 'kim', estimate: '2 days'});
+    expect(data.tasks.map((t) => [t.id, needIds(t)])).toEqual([
+      ['M1', []],
+      ['M2', ['M1']],
+      ['M3', ['M2']],
+      ['M4', ['M1']],
+      ['M5', ['M3', 'M4', 'M6']],
+      ['M6', ['M2', 'M4']],
+    ]);
+    expect(task(data, 'M3').extra?.['unresolvedNeeds']).toEqual(['Design sign-off (external, not tracked here)']);
+    expect(warnings(source).some((w) => w.includes('"half a day"'))).toBe(true);
+  });
+
+  it('splits only at labels of known fields', () => {
+    const text = '# P\n\n## Tasks\n### T1: A\n**Owner:** kim; backup: lee | **Priority:** P1 | **Depends on:** none\n### T2: B\nEstimate: 2h, Owner: ana\n';
+    const data = importPlan('markdown', [{file: 'p.md', text}]).data as WrittenPlanOut;
+    expect(task(data, 'T1')).toMatchObject({owner: 'kim; backup: lee', priority: 'high'});
+    expect(needIds(task(data, 'T1'))).toEqual([]);
+    expect(task(data, 'T2')).toMatchObject({estimate: '2h', owner: 'ana'});
+  });
+});
+
+describe('Portuguese plan: "Tarefa 1.1", "Depende de: Fase 1 concluída", "Tarefas 2.1 a 2.3"', () => {
+  const {source, data} = load('plano-portugues.md');
+  it('reads ids, labels, none words, group barriers and ranges', () => {
+    expect(data.tasks.map((t) => [t.id, t.priority, t.estimate, kinds(t)])).toEqual([
+      ['1.1', 'high', '2 hours', []],
+      ['1.2', 'high', '3 hours', ['1.1/explicit']],
+      ['2.1', 'medium', '1 day', ['phase-1/group-barrier']],
+      ['2.2', 'medium', '4 hours', ['phase-1/group-barrier']],
+      ['2.3', 'critical', '6 hours', ['1.2/explicit']],
+      ['3.1', 'high', '5 hours', ['2.1/explicit', '2.2/explicit', '2.3/explicit']],
+    ]);
+    expect(task(data, '2.3').criteria).toEqual(['Pagamento PIX confirmado em homologação', 'Webhook idempotente']);
+    expect(data.groups!.map((g) => [g.id, g.mode])).toEqual([
+      ['phase-1', 'sequential'],
+      ['phase-2', 'parallel'],
+      ['phase-3', 'unspecified'],
+    ]);
+    expect(warnings(source).filter((w) => !w.includes('nothing to run'))).toEqual([]);
+  });
+});
+
+describe('Mermaid graph with labelled nodes and a "Node" column', () => {
+  const {source, data} = load('mermaid-node-column.md');
+  it('reads A[...] --> B[...], D{...} and -->|label| edges onto the tasks the table names', () => {
+    expect(data.tasks.map((t) => [t.id, kinds(t)])).toEqual([
+      ['A', []],
+      ['B', ['A/diagram']],
+      ['C', ['A/diagram']],
+      ['D', ['B/diagram', 'C/diagram']],
+      ['E', ['D/diagram']],
+      ['G', ['E/diagram']],
+    ]);
+    // F is "the existing alerting path, not a task": its edge is reported, not invented.
+    expect(warnings(source).filter((w) => w.includes('Mermaid edge'))).toHaveLength(1);
+  });
+});
+
+describe('Japanese plan: タスク P1-1, 見積もり, 優先度, （直列）/（並列）', () => {
+  const {source, data} = load('japanese-phases.md');
+  it('reads ids, estimates, priorities and group modes, and keeps voiced kana in ids', () => {
+    expect(data.tasks.map((t) => [t.id, t.estimate, t.priority, needIds(t)])).toEqual([
+      ['P1-1', '4 hours', 'high', []],
+      ['P1-2', '2 hours', 'medium', ['P1-1']],
+      ['P2-1', '2 days', 'high', ['P1-2']],
+      ['P2-2', '1 day', 'medium', ['P1-2']],
+      ['P2-3', '6 hours', 'low', ['P1-1']],
+      ['P3-1', '3 hours', 'high', ['P2-1', 'P2-2', 'P2-3']],
+    ]);
+    expect(data.groups!.map((g) => [g.id, g.mode])).toEqual([
+      ['フェーズ1-準備-直列', 'sequential'],
+      ['フェーズ2-実装-並列', 'parallel'],
+      ['フェーズ3-切替', 'unspecified'],
+    ]);
+    expect(warnings(source).filter((w) => !w.includes('nothing to run'))).toEqual([]);
+  });
+});
+
+describe('dependency lists joined by "/", "or", "y", ranges "1.1 a 1.3" and "1.1-1.3"', () => {
+  const {data} = load('dep-list-connectors.md');
+  it('names every task of the list', () => {
+    expect(data.tasks.slice(6).map((t) => [t.id, needIds(t)])).toEqual([
+      ['T4', ['T1', 'T3']],
+      ['T5', ['1.1', '1.2', '1.3']],
+      ['T6', ['T1', 'T3']],
+      ['T7', ['T1', 'T2']],
+      ['T8', ['1.1', '1.2', '1.3']],
+      ['T9', ['T2', 'T3']],
+    ]);
+  });
+});
+
+describe('Jira CSV exports', () => {
+  it('reads "Issue key" as the id, "Original Estimate" in seconds and "Blocked by" lists', () => {
+    const {source, data} = importFile(WILD, 'jira-export.csv', 'csv');
+    expect(data.tasks.map((t) => [t.id, t.estimate, needIds(t)])).toEqual([
+      ['OPS-301', 120, []],
+      ['OPS-302', 240, ['OPS-301']],
+      ['OPS-303', 480, ['OPS-301', 'OPS-302']],
+      ['OPS-304', 180, ['OPS-301']],
+      ['OPS-305', 300, []],
+      ['OPS-306', 240, ['OPS-303', 'OPS-304']],
+      ['OPS-307', 60, ['OPS-305']],
+    ]);
+    expect(errors(source)).toEqual([]);
+  });
+
+  it('reads Jira\'s own link columns: "Inward issue link (Blocks)" is what blocks the issue', () => {
+    const {data} = importFile(WILD, 'jira-native-links.csv', 'csv');
+    expect(data.tasks.map((t) => [t.id, t.title, kinds(t)])).toEqual([
+      ['OPS-1', 'A', []],
+      ['OPS-2', 'B', ['OPS-1/explicit']],
+    ]);
   });
 });

@@ -148,7 +148,8 @@ export function importCsv(input: ImportInput): PlanSource {
         }
         case 'estimate': {
           if (/^\d+(\.\d+)?$/.test(value)) {
-            task.estimate = Number(value);
+            // A bare number is minutes, except in Jira's time columns, which it exports in seconds.
+            task.estimate = /^(original|remaining) estimate$/.test(fold(name)) ? Number(value) / 60 : Number(value);
             return;
           }
           const e = parseEstimateText(value);

@@ -65,9 +65,9 @@ export interface DraftGroup {
   tasks: DraftTask[];
 }
 
-const RANGE_SEP = /^(.+?)\s*(?:\.\.\.?|…|–|—|~|～|\bto\b|\bt\/m\b|\bthrough\b|\bthru\b|\bbis\b|\btot en met\b|\bhasta\b|\bjusqu'?à\b|至|到)\s*(.+)$/iu;
+const RANGE_SEP = /^(.+?)\s*(?:\.\.\.?|…|–|—|~|～|\bto\b|\buntil\b|\bt\/m\b|\bthrough\b|\bthru\b|\bbis\b|\btot en met\b|\bhasta\b|\bjusqu'?à\b|\s(?:a|à|até)\s|至|到|から)\s*(.+)$/iu;
 const DONE_SUFFIX =
-  /\s*(?:(?:is|are|must be|to be|has been|have been|moet|muss|doit)\s+)?(?:fully\s+)?(?:complete|completed|done|finished|merged|ready|afgerond|klaar|voltooid|abgeschlossen|fertig|erledigt|termine|terminee|terminado|completado|完成|已完成)\b.*$/iu;
+  /\s*(?:(?:is|are|must be|to be|has been|have been|moet|muss|doit)\s+)?(?:fully\s+)?(?:complete|completed|done|finished|merged|ready|afgerond|klaar|voltooid|abgeschlossen|fertig|erledigt|termine|terminee|terminado|terminada|completado|completada|conclu[íi]d[ao]s?|完成|已完成|完了)(?![\p{L}\p{N}]).*$/iu;
 
 /** Splits a dependency list ("Y1-A.2, Y1-A.3", "Task 1 and Task 2", "T1; T2") into its references. */
 export function splitRefs(text: string): string[] {
@@ -75,9 +75,13 @@ export function splitRefs(text: string): string[] {
     .replace(/\s+\((?:partial|optional|soft|[^)]*\bonly\b[^)]*)\)/gi, '')
     .trim();
   if (isNoneWord(t)) return [];
-  return t
-    .split(/\s*(?:[,;，；、]|\band\b|\ben\b|\bund\b|\bet\b|&|\+|\s和\s|\s及\s)\s*/i)
-    .map((s) => s.replace(/^[\s"'“”‘’]+|[\s"'“”‘’.。]+$/g, ''))
+  // A note in parentheses is part of its reference, separators included ("Design sign-off (external, not tracked here)").
+  const notes: string[] = [];
+  const hidden = t.replace(/\([^()]*\)/g, (note) => `\u0000${notes.push(note) - 1}\u0000`);
+  return hidden
+    // "or", "/" and "plus" too: a list the author could not decide the connector of still names every task.
+    .split(/\s*(?:[,;，；、]|\band\b|\bor\b|\bplus\b|\s\/\s|\ben\b|\bund\b|\boder\b|\bet\b|\bou\b|\s[ye]\s|&|\+|\s和\s|\s及\s)\s*/i)
+    .map((s) => s.replace(/\u0000(\d+)\u0000/g, (_, k: string) => notes[Number(k)]!).replace(/^[\s"'“”‘’]+|[\s"'“”‘’.。]+$/g, ''))
     .filter((s) => s !== '' && !isNoneWord(s));
 }
 
@@ -166,7 +170,12 @@ export class PlanDraft {
 
   /** A readable id made from a title, unique among the tasks so far. */
   slugId(title: string, fallback: string): string {
-    const words = fold(title)
+    // Accents of Latin letters are dropped (café → cafe); marks of other scripts are part of the letter (ズ stays ズ).
+    const words = title
+      .normalize('NFKD')
+      .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+      .normalize('NFC')
+      .toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim()
       .split(' ')
@@ -482,13 +491,14 @@ class Resolver {
       .replace(DONE_SUFFIX, '')
       .replace(/\s*(?:已完成|完成|完毕|结束)$/u, '')
       .replace(/\s+(?:tasks?|taken|aufgaben)$/i, '')
+      .replace(/^(?:tasks|tarefas|tareas|taken|aufgaben|t[aâ]ches|タスク)\s+/i, '')
       .replace(/\s*\([^)]*\)\s*$/, '')
       .trim();
     if (stripped !== text && stripped !== '') {
       const again = this.#one(stripped) ?? this.#range(stripped);
       if (again) return again;
     }
-    const word = /^(?:task|taak|aufgabe|tache|tâche|tarea|story|ticket|issue|item|step|任务|#)\s*#?\s*(\S+)$/i.exec(stripped);
+    const word = /^(?:task|taak|aufgabe|tache|tâche|tarea|tarefa|story|ticket|issue|item|step|任务|タスク|#)\s*#?\s*(\S+)$/i.exec(stripped);
     if (word) {
       const hit = this.#one(word[1]!);
       if (hit) return hit;
@@ -516,7 +526,8 @@ class Resolver {
     let m = RANGE_SEP.exec(text);
     if (!m) {
       // "T3-T7": a dash is a range only when both ends look like ids with the same prefix.
-      const dash = /^([A-Za-z][A-Za-z._-]*?)(\d+)\s*-\s*([A-Za-z][A-Za-z._-]*?)(\d+)$/.exec(text);
+      // "T3-T7", and "1.1-1.3" (dotted numbers that differ only in the last part).
+      const dash = /^([A-Za-z][A-Za-z._-]*?|(?:\d+\.)+)(\d+)\s*-\s*([A-Za-z][A-Za-z._-]*?|(?:\d+\.)+)(\d+)$/.exec(text);
       if (dash && dash[1] === dash[3]) m = [text, `${dash[1]}${dash[2]}`, `${dash[3]}${dash[4]}`] as unknown as RegExpExecArray;
     }
     if (!m) return undefined;

@@ -89,11 +89,11 @@ const TASK_HEAD = new RegExp(
 );
 const TOTAL_NOUN = /tasks|stories|waves|batches|phases|stages|sessions|streams|sprints|milestones|tracks|epics|taken|aufgaben|t[aâ]ches|tareas/i;
 const MODE_PARALLEL =
-  /\b(parallel|parallelizable|parallelisable|concurrent(?:ly)?|independent(?:ly)?|simultaneous(?:ly)?|in parallel|gleichzeitig|parallel uitvoerbaar|en parallele|parallele?s?|paralelo|paralelos|paralelas?)\b|\[p\]|并行|同时/iu;
+  /\b(parallel|parallelizable|parallelisable|concurrent(?:ly)?|independent(?:ly)?|simultaneous(?:ly)?|in parallel|gleichzeitig|parallel uitvoerbaar|en parallele|parallele?s?|paralelo|paralelos|paralelas?)\b|\[p\]|并行|同时|並列|並行/iu;
 const MODE_SEQUENTIAL =
-  /\b(sequential(?:ly)?|serial(?:ly)?|in order|one after (?:the )?other|one at a time|sequentieel|na elkaar|sequenziell|nacheinander|sequentiel(?:le)?s?|secuencial(?:es)?|secuencialmente|sequencial|uno tras otro|l'une apres l'autre)\b|串行|依次|顺序执行/iu;
+  /\b(sequential(?:ly)?|serial(?:ly)?|in order|one after (?:the )?other|one at a time|sequentieel|na elkaar|sequenziell|nacheinander|sequentiel(?:le)?s?|secuencial(?:es)?|secuencialmente|sequencial|uno tras otro|l'une apres l'autre)\b|串行|依次|顺序执行|直列|順次|逐次/iu;
 // "This one depends on task 3.", "It can only start after T2 and T4 are merged.", "Blocked by #12."
-const BODY_DEP = /\b(depends on|depend on|requires|is blocked by|blocked by|waits for|must wait for|after|once)\s+((?:(?:tasks?|steps?|stories|story|issues?|#)\s*)?[\p{L}\p{N}#][^.;:!?()]{0,60}?)(?=\s+(?:is|are|has|have)\b|[.;:!?()]|$)/giu;
+const BODY_DEP = /\b(depends on|depend on|requires|is blocked by|blocked by|waits for|must wait for|after|once)\s+((?:(?:tasks?|steps?|stories|story|issues?|#)\s*)?[\p{L}\p{N}#](?:[^.;:!?()]|\.(?=[\p{L}\p{N}])){0,60}?)(?=\s+(?:is|are|has|have)\b|[;:!?()]|\.(?![\p{L}\p{N}])|$)/giu;
 const DONE_TAIL = /\s+(?:is|are|has been|have been)?\s*(?:complete|completed|done|finished|merged|ready|shipped|deployed)\b.*$/i;
 const GROUP_CHAIN = /\beach\s+(\p{L}+)\b[^.]*\b(?:previous|prior|preceding|earlier|last)\b|\b(\p{L}+)\s+(?:run|are run|execute|are executed|go|are done|happen)\s+(?:sequentially|in order|one after (?:the )?other|in sequence)\b/iu;
 
@@ -539,11 +539,11 @@ class MarkdownReader {
         const lab = labelOf(l.text);
         const location = loc(file, l);
         if (lab) {
-          const field = fieldOfLabel(lab.label) ?? 'unknown';
-          if (lab.value.trim() === '') pending = {field, label: lab.label, location, target: task};
-          else {
-            this.#applyTaskField(task, field, lab.label, lab.value, location);
-            pending = undefined;
+          pending = undefined;
+          for (const one of moreLabels(lab)) {
+            const field = fieldOfLabel(one.label) ?? 'unknown';
+            if (one.value.trim() === '') pending = {field, label: one.label, location, target: task};
+            else this.#applyTaskField(task, field, one.label, one.value, location);
           }
         } else if (pending && pending.field !== 'unknown') {
           this.#applyTaskField(task, pending.field, pending.label, l.text, location);
@@ -574,10 +574,13 @@ class MarkdownReader {
             const lab = first ? labelOf(first.text) : undefined;
             const location = itemLoc(file, item);
             if (lab && fieldOfLabel(lab.label)) {
-              const field = fieldOfLabel(lab.label)!;
-              if (lab.value.trim() !== '') this.#applyTaskField(task, field, lab.label, lab.value, location);
+              const all = moreLabels(lab);
+              for (const one of all) if (one.value.trim() !== '') this.#applyTaskField(task, fieldOfLabel(one.label) ?? 'unknown', one.label, one.value, location);
+              // Nested items belong to the last field of the line.
+              const last = all[all.length - 1]!;
+              const field = fieldOfLabel(last.label) ?? 'unknown';
               const nested = item.children.filter((c) => c.type === 'list').flatMap((c) => collectLines([c]));
-              for (const n of nested) this.#applyTaskField(task, field, lab.label, n.text, loc(file, n));
+              for (const n of nested) this.#applyTaskField(task, field, last.label, n.text, loc(file, n));
             } else if (pending && pending.field !== 'unknown') {
               this.#applyTaskField(task, pending.field, pending.label, itemText(item), location);
             } else {
@@ -1007,7 +1010,8 @@ class MarkdownReader {
 
   #mermaid(block: Extract<Block, {type: 'code'}>, file: string): void {
     const labels = new Map<string, string>();
-    const nodeRe = /([A-Za-z0-9_.:-]+)\s*(?:\[\[?|\(\(?|\{\{?|>)\s*"?([^\]\)}"]*)"?\s*(?:\]\]?|\)\)?|\}\}?)/g;
+    // A node id may hold single hyphens but never `--` or `->`, which start a link (`A --> B[Beta]`).
+    const nodeRe = /([A-Za-z0-9_](?:[A-Za-z0-9_.:]|-(?![->]))*)\s*(?:\[\[?|\(\(?|\{\{?|>)\s*"?([^\]\)}"]*)"?\s*(?:\]\]?|\)\)?|\}\}?)/g;
     const lines = block.value.split('\n');
     for (const l of lines) for (const m of l.matchAll(nodeRe)) if (!labels.has(m[1]!)) labels.set(m[1]!, m[2]!.trim());
     const edges: {from: string; to: string; line: number; text: string}[] = [];
@@ -1300,6 +1304,29 @@ function labelOf(text: string): {label: string; value: string} | undefined {
   const p = PLAIN_LABEL.exec(plain(text));
   if (p && fieldOfLabel(p.groups!['label']!)) return {label: p.groups!['label']!, value: p.groups!['value']!};
   return undefined;
+}
+
+/** A known field label later in a value: `| **Estimate:** 2h`, ` · Owner: kim`, `, Priority: P1`. */
+const NEXT_LABEL = /(?:\s*[|·•;,]\s*|\s+[—–]\s+)(?:\*\*|__)?([\p{L}][^:：|·•;,*_]{0,38}?)(?:\*\*|__)?\s*[:：](?:\*\*|__)?(?:\s+|$)/gu;
+
+/**
+ * Splits a line that holds several fields ("**Priority:** P1 | **Estimate:** 2h | **Depends on:** T1",
+ * "Owner: @kim · Estimate: ~2 days") into one label and value each. Only labels that name a known field split a
+ * value, so "Notes: see a.md; b: c" stays whole.
+ */
+function moreLabels(first: {label: string; value: string}): {label: string; value: string}[] {
+  const out: {label: string; value: string}[] = [];
+  let label = first.label;
+  let from = 0;
+  const value = first.value;
+  for (const m of value.matchAll(NEXT_LABEL)) {
+    if (!fieldOfLabel(m[1]!)) continue;
+    out.push({label, value: value.slice(from, m.index).trim()});
+    label = m[1]!.trim();
+    from = m.index + m[0].length;
+  }
+  out.push({label, value: out.length === 0 ? value : value.slice(from).trim()});
+  return out;
 }
 
 function fieldOfLabelLine(item: ListItem): boolean {

@@ -145,28 +145,28 @@ export type FieldName =
   | 'storyPoints';
 
 const LABELS: readonly [FieldName, RegExp][] = [
-  ['blocks', /^(blocks|blocking|blocker for|unblocks|blokkeert|blockiert|bloque|bloquea|阻塞|阻塞任务)$/],
+  ['blocks', /^(blocks|blocking|blocker for|unblocks|outward issue link blocks|blokkeert|blockiert|bloque|bloquea|bloqueia|阻塞|阻塞任务)$/],
   [
     'needs',
-    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|hangt ab von|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|依赖|依赖项|前置|前置任务|前置条件|依存)$/,
+    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|inward issue link blocks|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|hangt ab von|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|pre-?requisitos?|dependencia de|依赖|依赖项|前置|前置任务|前置条件|依存|依存関係|前提|前提条件|先行タスク)$/,
   ],
-  ['id', /^(id|task id|key|ticket|nr|no|number|#|编号|标识)$/],
-  ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|titel|titre|titulo|summary|story|user story|work item|item|任务|名称|标题)$/],
-  ['priority', /^(priority|prio|priorite|prioriteit|prioritat|prioridad|优先级|urgency)$/],
+  ['id', /^(id|task id|key|issue key|issue id|task key|ticket|ticket id|node|nr|no|number|#|编号|标识)$/],
+  ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|tarefa|titel|titre|titulo|タスク|作業|件名|summary|story|user story|work item|item|任务|名称|标题)$/],
+  ['priority', /^(priority|prio|priorite|prioriteit|prioritat|prioridad|prioridade|优先级|優先度|優先順位|urgency)$/],
   ['impact', /^(impact|impacto|auswirkung|影响)$/],
   ['risk', /^(risk|risico|risiko|risque|riesgo|风险)$/],
   [
     'estimate',
-    /^(estimate|estimated|estimated time|estimated duration|estimated effort|time estimate|estimation|duration|effort|time|eta|schatting|geschatte tijd|duur|inspanning|aufwand|dauer|schatzung|estimation|duree|effort estime|estimacion|duracion|esfuerzo|工期|预计时间|估算|预估|耗时|工时)$/,
+    /^(estimate|est\.?|original estimate|estimated|estimated time|estimated duration|estimated effort|time estimate|estimation|duration|effort|time|eta|schatting|geschatte tijd|duur|inspanning|aufwand|dauer|schatzung|estimation|duree|effort estime|estimacion|duracion|esfuerzo|estimativa|duracao|工期|预计|预计时间|估算|预估|耗时|工时|見積もり|見積り|見積|工数|所要時間)$/,
   ],
   ['storyPoints', /^(story points|points|sp|pts|storypoints)$/],
-  ['owner', /^(owner|owners|assignee|assigned to|assigned|responsible|who|lead|dri|eigenaar|verantwoordelijke|uitvoerder|verantwortlich|zustandig|bearbeiter|responsable|asignado|负责人|负责|执行人)$/],
+  ['owner', /^(owner|owners|assignee|assigned to|assigned|responsible|who|lead|dri|eigenaar|verantwoordelijke|uitvoerder|verantwortlich|zustandig|bearbeiter|responsable|asignado|responsavel|负责人|负责|执行人|担当|担当者)$/],
   ['agent', /^(agent|agent type|executor|worker|model|subagent)$/],
   ['group', /^(group|batch|phase|wave|stage|milestone|track|epic|sprint|stream|workstream|werkpakket|fase|golf|etappe|phase|etapa|分组|阶段|批次|里程碑)$/],
   ['status', /^(status|state|done|completed|staat|zustand|statut|estado|状态)$/],
   ['description', /^(description|desc|details|summary|goal|objective|omschrijving|beschrijving|doel|beschreibung|ziel|objectif|descripcion|objetivo|描述|说明|目标|context|background|focus area|scope)$/],
   ['instructions', /^(instructions|instruction|prompt|steps|how|approach|implementation|instructies|stappen|anweisungen|schritte|consignes|etapes|instrucciones|pasos|步骤|说明步骤|实施)$/],
-  ['criteria', /^(success criteria|acceptance criteria|acceptance|criteria|done when|definition of done|dod|verification|acceptatiecriteria|succescriteria|akzeptanzkriterien|criteres d'acceptation|criterios de aceptacion|验收标准|完成标准)$/],
+  ['criteria', /^(success criteria|acceptance criteria|acceptance|criteria|done when|definition of done|dod|verification|acceptatiecriteria|succescriteria|akzeptanzkriterien|criteres d'acceptation|criterios de aceptacion|criterios de aceitacao|验收标准|完成标准|受け入れ基準|受入基準|完了条件)$/],
   ['returns', /^(return|returns|output|report|report back|deliver back|teruggave|ruckgabe|retour|retorno|返回)$/],
   ['deliverables', /^(deliverables?|outputs?|artifacts?|artefacts?|opleveringen?|oplevering|liefergegenstande|ergebnisse|livrables?|entregables?|交付物|产出)$/],
   ['testStrategy', /^(test strategy|teststrategy|teststrategie|testing|tests|test plan|testplan|verification strategy|estrategia de pruebas|strategie de test|测试策略|测试)$/],
@@ -193,13 +193,15 @@ const LABEL_CACHE = new Map<string, FieldName | undefined>();
 function matchLabel(label: string): FieldName | undefined {
   const l = fold(plain(label))
     .replace(/[:：*]+$/g, '')
+    // Jira's link columns name the link type in parentheses: "Inward issue link (Blocks)" is "blocked by".
+    .replace(/^((?:in|out)ward issue link) \(blocks\)$/, '$1 blocks')
     .replace(/\s*\(.*\)$/, '')
     .trim();
   for (const [field, re] of LABELS) if (re.test(l)) return field;
   return undefined;
 }
 
-const NONE = /^(none|no|n\/a|na|nil|null|nothing|-+|—|–|\/|geen|keine|kein|aucune?|rien|ninguna?|nada|无|没有|暂无|なし|independent|standalone|zero|0)$/;
+const NONE = /^(none|no|n\/a|na|nil|null|nothing|-+|—|–|\/|geen|keine|kein|aucune?|rien|ninguna?|nenhuma?|nenhum|nada|无|没有|暂无|なし|independent|standalone|zero|0)$/;
 
 /** True for the words that mean "no dependencies" ("None", "N/A", "-", "geen", "无"). */
 export function isNoneWord(text: string): boolean {
@@ -344,7 +346,7 @@ export function groupWord(word: string): string | undefined {
 
 /** Words that open a task heading or item: "Task 1.2:", "Story US-12:", "Taak 3". */
 export const TASK_WORDS =
-  /^(task|tasks|taak|taken|subtask|subtaak|sub-task|aufgabe|teilaufgabe|tache|tâche|tarea|subtarea|story|user story|ticket|issue|item|work item|todo|job|feature|chore|bug|spike|任务|子任务)$/i;
+  /^(task|tasks|taak|taken|subtask|subtaak|sub-task|aufgabe|teilaufgabe|tache|tâche|tarea|subtarea|tarefa|subtarefa|story|user story|ticket|issue|item|work item|todo|job|feature|chore|bug|spike|任务|子任务|タスク|作業)$/i;
 
 /** Section titles whose lists are tasks ("Tasks", "Taken", "Aufgaben", "任务", "Backlog", "Stories"). */
 export function isTaskListTitle(title: string): boolean {
