@@ -112,5 +112,7 @@ describe('hostile input', () => {
   it('reports a file that is not a plan instead of failing', () => {
     const source = importPlan('markdown', [{file: fileURLToPath(import.meta.url), text: 'just some prose\n\nwith no tasks at all\n'}]);
     expect(source.diagnostics.map((d) => d.code)).toContain('no-tasks-found');
+    // Located in the file it is about (it used to print ":1:1:" with no file).
+    expect(source.diagnostics.find((d) => d.code === 'no-tasks-found')?.location).toEqual({file: fileURLToPath(import.meta.url), line: 1, column: 1});
   });
 });

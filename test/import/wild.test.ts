@@ -420,3 +420,55 @@ describe('Jira CSV exports', () => {
     ]);
   });
 });
+
+describe('a plan that is only headings numbered like an outline ("### 1.1 Extract the indexer")', () => {
+  it('reads them as tasks when nothing else is a task, and says so', () => {
+    const text = '# Plan\n\n### 1.1 Extract the indexer\nMove code.\n\n### 1.2 Add the client wrapper\nStart after 1.1 is merged.\n\n### 2.1 Backfill job\nRequires 1.2.\n';
+    const source = importPlan('markdown', [{file: 'outline.md', text}]);
+    const data = source.data as WrittenPlanOut;
+    expect(data.tasks.map((t) => [t.id, t.title, needIds(t)])).toEqual([
+      ['1.1', 'Extract the indexer', []],
+      ['1.2', 'Add the client wrapper', ['1.1']],
+      ['2.1', 'Backfill job', ['1.2']],
+    ]);
+    expect(source.inferences.some((i) => i.message.includes('numbered like 1.1'))).toBe(true);
+  });
+
+  it('does not take numbered sections for tasks when the document has tasks of its own', () => {
+    const text = '# Plan\n\n## 1.1 Background\nWhy.\n\n## Tasks\n- [ ] T1 Build it\n- [ ] T2 Ship it (depends on T1)\n';
+    const data = importPlan('markdown', [{file: 'mixed.md', text}]).data as WrittenPlanOut;
+    expect(data.tasks.map((t) => t.id)).toEqual(['T1', 'T2']);
+  });
+});
+
+describe('tasks opened by a bold line instead of a heading', () => {
+  it('reads "**Task 1: Set up DB**" with its fields as a task, one level below the phase', () => {
+    const text = '# Plan\n\n## Phase 1\n\n**Task 1: Set up DB**\n- Priority: High\n- Estimate: 2h\n\n**Task 2: API**\n- Depends on: Task 1\n- Estimate: 3h\n\n## Phase 2\n\n**Task 3: Deploy** (1h)\nDepends on: Phase 1\n';
+    const source = importPlan('markdown', [{file: 'bold.md', text}]);
+    const data = source.data as WrittenPlanOut;
+    expect(data.tasks.map((t) => [t.id, t.title, t.group, t.estimate, t.priority, needIds(t)])).toEqual([
+      ['1', 'Set up DB', 'phase-1', '2h', 'high', []],
+      ['2', 'API', 'phase-1', '3h', undefined, ['1']],
+      ['3', 'Deploy', 'phase-2', '1h', undefined, ['phase-1']],
+    ]);
+    expect(warnings(source)).toEqual([]);
+  });
+
+  it('reads story lines "**FAL-21: ...** — 5 pts" with their points and dependencies', () => {
+    const {data} = load('bold-story-lines.md');
+    expect(data.tasks.map((t) => [t.id, t.extra?.['storyPoints'], needIds(t)])).toEqual([
+      ['FAL-21', 5, ['FAL-20']],
+      ['FAL-20', 3, []],
+      ['FAL-22', 3, ['FAL-21']],
+      ['FAL-23', 2, ['FAL-21']],
+      ['FAL-24', 1, ['FAL-21']],
+      ['FAL-25', expect.anything(), []],
+    ]);
+  });
+
+  it('leaves bold field labels and bold words that name no task alone', () => {
+    const text = '# Plan\n\n## Tasks\n### T1: Build\n**Priority:** high\n\n**Note** this is important\n\n**Estimate: 2h**\n';
+    const data = importPlan('markdown', [{file: 'labels.md', text}]).data as WrittenPlanOut;
+    expect(data.tasks.map((t) => [t.id, t.priority])).toEqual([['T1', 'high']]);
+  });
+});

@@ -44,11 +44,21 @@ interface Section {
 export function importMarkdown(inputs: readonly ImportInput[], options: MarkdownOptions = {}): PlanSource {
   const ordered = orderInputs(inputs);
   const main = ordered[0]!;
-  const draft = new PlanDraft(main.file, 'markdown', new Map(inputs.map((i) => [i.file, i.text])));
-  const reader = new MarkdownReader(draft, options);
-  ordered.forEach((input, k) => reader.readFile(input, k === 0));
-  reader.afterAll();
-  return draft.finish();
+  const read = (outlineTasks: boolean): PlanDraft => {
+    const draft = new PlanDraft(main.file, 'markdown', new Map(inputs.map((i) => [i.file, i.text])));
+    const reader = new MarkdownReader(draft, options, outlineTasks);
+    ordered.forEach((input, k) => reader.readFile(input, k === 0));
+    reader.afterAll(main.file);
+    return draft;
+  };
+  const draft = read(false);
+  if (draft.tasks.length > 0) return draft.finish();
+  // Nothing else reads as a task: headings numbered like an outline ("### 1.1 Extract the indexer", "### 2.3 ...")
+  // are the tasks after all. Not tried first, since numbered sections of a document are usually not tasks.
+  const outline = read(true);
+  if (outline.tasks.length === 0) return draft.finish();
+  outline.infer('other', `no task headings, items or tables were found, so the ${outline.tasks.length} headings numbered like 1.1, 1.2, ... are read as the tasks`, {file: main.file, line: 1, column: 1});
+  return outline.finish();
 }
 
 /** The main document first (README/index/plan, else the one linking to most others), then the files it links to. */
@@ -153,9 +163,13 @@ class MarkdownReader {
   /** "Each wave starts when the previous wave is merged": groups of one kind run in document order. */
   readonly #chains: {kind: string; location: Location; quote: string}[] = [];
 
-  constructor(draft: PlanDraft, options: MarkdownOptions) {
+  /** Read headings with outline numbers ("1.1 Title") and no sub-sections as tasks (see `importMarkdown`). */
+  readonly #outlineTasks: boolean;
+
+  constructor(draft: PlanDraft, options: MarkdownOptions, outlineTasks = false) {
     this.#draft = draft;
     this.#options = options;
+    this.#outlineTasks = outlineTasks;
   }
 
   readFile(input: ImportInput, isMain: boolean): void {
@@ -232,7 +246,8 @@ class MarkdownReader {
     const gh = parseGroupHead(h.title);
     const hasTaskChildren = section.children.some((c) => containsTaskHeadings(c));
     const fields = fieldScore(section.body);
-    const strongHead = head && (head.byWord || (!head.numeric && head.id !== undefined) || group !== undefined || inTaskList || fields > 0);
+    const outlineTask = this.#outlineTasks && head?.id !== undefined && /^\d+(?:\.\d+)+$/.test(head.id) && section.children.length === 0;
+    const strongHead = head && (head.byWord || (!head.numeric && head.id !== undefined) || group !== undefined || inTaskList || fields > 0 || outlineTask);
     if (strongHead && !hasTaskChildren && !(gh && !head.byWord && fields === 0)) {
       this.#headingTask(section, head, group);
       return;
@@ -839,7 +854,8 @@ class MarkdownReader {
   }
 
   /** Everything that needs all tasks known: id items, group tables, diagrams, prose, gates, totals. */
-  afterAll(): void {
+  /** `mainFile`: the document the plan is read from (where a plan-wide finding is located). */
+  afterAll(mainFile: string): void {
     const draft = this.#draft;
     const known = new Set(draft.tasks.map((t) => t.id));
     // Id items: a new task, or a reference to a task defined elsewhere (status, group membership).
@@ -924,7 +940,7 @@ class MarkdownReader {
     this.#groupDetails();
     this.#checkTotals();
     if (draft.tasks.length === 0) {
-      draft.warn('no-tasks-found', 'found no tasks: write them as headings ("### Task 1: ..."), checklists ("- [ ] T001 ..."), numbered lists under a "Tasks" heading, or a table with an id or task column', {file: [...(draft as unknown as {tasks: DraftTask[]}).tasks][0]?.location.file ?? '', line: 1, column: 1});
+      draft.warn('no-tasks-found', 'found no tasks: write them as headings ("### Task 1: ..."), checklists ("- [ ] T001 ..."), numbered lists under a "Tasks" heading, or a table with an id or task column', {file: mainFile, line: 1, column: 1});
     }
   }
 
@@ -1253,10 +1269,37 @@ class MarkdownReader {
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers
 
+/** A paragraph opened by a bold line: "**Task 1: Set up the database**", "**FAL-21: Invite users** — 5 pts". */
+const BOLD_LEAD = /^\s*(\*\*|__)([^*_\n]+?)\1\s*(.*)$/;
+
+/**
+ * A bold line that names a task the way a heading would ("**Task 1: Set up DB**", "**FAL-21: Invite users**") opens
+ * a task like a heading one level below the current one: plans written by assistants use it for headings. Field
+ * labels ("**Priority:** P1") and bold words that name no task are left as they are.
+ */
+function boldHeading(b: Block, depth: number): Block[] | undefined {
+  if (b.type !== 'paragraph' || b.lines.length === 0) return undefined;
+  const first = b.lines[0]!;
+  const m = BOLD_LEAD.exec(first.text);
+  if (!m || /[:：]\s*$/.test(m[2]!) || (m[3] !== '' && !/^(?:[—–-]\s|\()/.test(m[3]!))) return undefined;
+  const head = parseTaskHead(m[2]!.trim());
+  if (!head || (!head.byWord && head.numeric)) return undefined;
+  const heading: Block = {type: 'heading', depth: Math.min(depth + 1, 7), raw: `${m[2]!.trim()}${m[3] ? ` ${m[3]}` : ''}`, pos: {line: first.line, column: first.column, endLine: first.line}};
+  const rest = b.lines.slice(1);
+  return rest.length > 0 ? [heading, {type: 'paragraph', lines: rest, pos: {line: rest[0]!.line, column: rest[0]!.column, endLine: b.pos.endLine}}] : [heading];
+}
+
 function sectionTree(file: string, blocks: readonly Block[]): Section {
   const root: Section = {file, depth: 0, body: [], children: []};
   const stack: Section[] = [root];
+  // Bold-line headings nest under the last real heading, and the next real heading of that level or above ends them.
+  let realDepth = 0;
+  const expanded: Block[] = [];
   for (const b of blocks) {
+    if (b.type === 'heading') realDepth = b.depth;
+    expanded.push(...(boldHeading(b, realDepth) ?? [b]));
+  }
+  for (const b of expanded) {
     if (b.type === 'heading') {
       while (stack.length > 1 && stack[stack.length - 1]!.depth >= b.depth) stack.pop();
       const {title, doneMark} = cleanTitle(b.raw);
