@@ -472,3 +472,25 @@ describe('tasks opened by a bold line instead of a heading', () => {
     expect(data.tasks.map((t) => [t.id, t.priority])).toEqual([['T1', 'high']]);
   });
 });
+
+describe('numbered waves', () => {
+  it('orders them by "A wave starts when the previous wave is fully green"', () => {
+    const {source, data} = load('waves-previous-green.md');
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['wave-1', 'parallel', []],
+      ['wave-2', 'parallel', ['wave-1']],
+      ['wave-3', 'sequential', ['wave-2']],
+    ]);
+    expect(warnings(source).filter((w) => !w.includes('nothing to run'))).toEqual([]);
+  });
+
+  it('warns when nothing orders numbered batches, and adds no edge of its own', () => {
+    const text = '# P\n\n## Batch 1 (parallel)\n### Task 1.1: A\n### Task 1.2: B\n\n## Batch 2 (parallel)\n### Task 2.1: C\n### Task 2.2: D\n';
+    const source = importPlan('markdown', [{file: 'nb.md', text}]);
+    const data = source.data as WrittenPlanOut;
+    expect(data.groups!.map((g) => g.needs)).toEqual([[], []]);
+    expect(data.tasks.every((t) => needIds(t).length === 0)).toBe(true);
+    const w = source.diagnostics.filter((d) => d.code === 'unordered-groups');
+    expect(w.map((d) => [d.location?.line, d.message.slice(0, 40)])).toEqual([[7, 'Batch 1, Batch 2 are numbered, but nothi']]);
+  });
+});

@@ -105,7 +105,7 @@ const MODE_SEQUENTIAL =
 // "This one depends on task 3.", "It can only start after T2 and T4 are merged.", "Blocked by #12."
 const BODY_DEP = /\b(depends on|depend on|requires|is blocked by|blocked by|waits for|must wait for|after|once)\s+((?:(?:tasks?|steps?|stories|story|issues?|#)\s*)?[\p{L}\p{N}#](?:[^.;:!?()]|\.(?=[\p{L}\p{N}])){0,60}?)(?=\s+(?:is|are|has|have)\b|[;:!?()]|\.(?![\p{L}\p{N}])|$)/giu;
 const DONE_TAIL = /\s+(?:is|are|has been|have been)?\s*(?:complete|completed|done|finished|merged|ready|shipped|deployed)\b.*$/i;
-const GROUP_CHAIN = /\beach\s+(\p{L}+)\b[^.]*\b(?:previous|prior|preceding|earlier|last)\b|\b(\p{L}+)\s+(?:run|are run|execute|are executed|go|are done|happen)\s+(?:sequentially|in order|one after (?:the )?other|in sequence)\b/iu;
+const GROUP_CHAIN = /\b(?:each|every|a|the next)\s+(\p{L}+)\b[^.]*\b(?:previous|prior|preceding|earlier|last)\b|\b(\p{L}+)\s+(?:run|are run|execute|are executed|go|are done|happen)\s+(?:sequentially|in order|one after (?:the )?other|in sequence)\b/iu;
 
 const LABEL_LINE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(?<label>[^*_\n]{1,60}?)(?:\*\*|__)\s*[:：]?\s*(?<value>.*)$/u;
 const LABEL_INSIDE = /^\s*(?:\*\*|__)(?<label>[^*_\n]{1,60}?)[:：]\s*(?:\*\*|__)\s*(?<value>.*)$/u;
@@ -904,6 +904,7 @@ class MarkdownReader {
     this.#prose();
     this.#readBodyDeps();
     this.#groupChains();
+    this.#unorderedNumberedGroups();
     this.#outlineParents();
     // Tasks still none: take the checklists and ordered lists of any section.
     if (draft.tasks.length === 0) {
@@ -1179,6 +1180,30 @@ class MarkdownReader {
         if (g.deps.length > 0) continue;
         g.deps.push({text: groups[k - 1]!.id, kind: 'prose', location: c.location, quote: c.quote, exact: true});
       }
+    }
+  }
+
+  /**
+   * "Wave 1", "Wave 2", "Wave 3" with nothing between them (no group or task dependency, no "each wave waits for the
+   * previous" line): most authors mean them in order, but the document does not say so. Nothing is added; the
+   * author is told, since the schedule runs them all at once.
+   */
+  #unorderedNumberedGroups(): void {
+    const byKind = new Map<string, DraftGroup[]>();
+    for (const g of this.#draft.groups) {
+      // Only words that mean a stage of one sequence: sessions, tracks and streams are usually side by side.
+      const m = /^(wave|batch|phase|stage|step)-\d+$/.exec(g.id);
+      if (!m || g.tasks.length === 0) continue;
+      byKind.set(m[1]!, [...(byKind.get(m[1]!) ?? []), g]);
+    }
+    for (const [kind, groups] of byKind) {
+      if (groups.length < 2 || groups.some((g) => g.deps.length > 0 || g.tasks.some((t) => t.deps.length > 0))) continue;
+      const names = groups.map((g) => g.title.replace(/\s*[(（\[].*$/u, '').replace(/[:：]\s*$/, '') || g.id);
+      this.#draft.warn(
+        'unordered-groups',
+        `${names.join(', ')} are numbered, but nothing says one waits for another, so their tasks may all run at once; if each ${kind} waits for the one before, write "Depends on: ${names[0]}" under ${names[1]} (and so on), or a line like "each ${kind} starts when the previous one is done"`,
+        groups[1]!.location,
+      );
     }
   }
 
