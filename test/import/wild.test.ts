@@ -494,3 +494,131 @@ describe('numbered waves', () => {
     expect(w.map((d) => [d.location?.line, d.message.slice(0, 40)])).toEqual([[7, 'Batch 1, Batch 2 are numbered, but nothi']]);
   });
 });
+
+// A second reviewer's documents, in yet other styles.
+describe('agent sections with a "**Task ID:**" field', () => {
+  it('takes the id from the field, so "Depends on: BILL-1" resolves', () => {
+    const {source, data} = load('agents-task-id-field.md');
+    expect(data.tasks.map((t) => [t.id, needIds(t)])).toEqual([
+      ['BILL-1', []],
+      ['BILL-2', []],
+      ['BILL-3', []],
+      ['BILL-4', ['BILL-1', 'BILL-2']],
+      ['BILL-5', ['BILL-3', 'BILL-4']],
+    ]);
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['phase-1', 'parallel', []],
+      ['phase-2', 'sequential', ['phase-1']],
+    ]);
+    expect(validationErrors(source)).toEqual([]);
+  });
+});
+
+describe('German and French plans', () => {
+  it('reads "Abhängig von", "Aufwand", "Abnahmekriterien" and a phase barrier', () => {
+    const {data} = load('plan-de.md');
+    expect(data.tasks.map((t) => [t.id, t.estimate, needIds(t)])).toEqual([
+      ['K-01', '2 hours', []],
+      ['K-02', '3 hours', []],
+      ['K-03', '1 day', []],
+      ['K-04', '4 hours', ['K-01', 'K-02']],
+      ['K-05', '0,5 days', ['K-04']],
+      ['K-06', '2 hours', ['K-04', 'K-05']],
+    ]);
+    expect(data.groups!.map((g) => g.needs)).toEqual([[], ['phase-1']]);
+    expect(data.tasks.some((t) => (t.criteria ?? []).length > 0)).toBe(true);
+  });
+
+  it('reads French lots, "1 j" and "1,5 j" estimates', () => {
+    const {source, data} = load('plan-fr-lots.md');
+    expect(data.tasks.map((t) => [t.id, t.estimate])).toEqual([
+      ['PAY-01', '3 h'],
+      ['PAY-02', '1 day'],
+      ['PAY-03', '2 h'],
+      ['PAY-04', '1,5 days'],
+      ['PAY-05', '4 h'],
+      ['PAY-06', '30 min'],
+    ]);
+    expect(data.groups!.map((g) => [g.mode, g.needs])).toEqual([
+      ['parallel', []],
+      ['sequential', ['batch-1']],
+    ]);
+    expect(warnings(source).filter((w) => !w.includes('nothing to run'))).toEqual([]);
+  });
+
+  it('reads barriers said in German and French: "sobald Phase 1 abgeschlossen ist", "Nach Abschluss von", "une fois ... terminée" in a heading', () => {
+    const {data} = load('barrier-prose-de-fr.md');
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['phase-1', 'parallel', []],
+      ['phase-2', 'unspecified', ['phase-1']],
+      ['phase-3', 'unspecified', ['phase-2']],
+      ['batch-4', 'sequential', ['phase-3']],
+    ]);
+    expect(task(data, 'K-04').estimate).toBe('1 day');
+  });
+
+  it('reads a German CSV with ";", a BOM and "Abhängig von"', () => {
+    const {data} = importFile(WILD, 'tracker-de.csv', 'csv');
+    expect(data.tasks.map((t) => [t.id, needIds(t)])).toEqual([
+      ['DE-1', []],
+      ['DE-2', ['DE-1']],
+      ['DE-3', ['DE-2']],
+      ['DE-4', ['DE-2', 'DE-3']],
+      ['DE-5', ['DE-4']],
+    ]);
+  });
+});
+
+describe('milestones named "Milestone M1"', () => {
+  it('are groups, and "M2 starts after M1" orders them', () => {
+    const {data} = load('milestones-m1.md');
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['milestone-m1', 'parallel', []],
+      ['milestone-m2', 'parallel', ['milestone-m1']],
+      ['milestone-m3', 'sequential', ['milestone-m2']],
+    ]);
+    expect(needIds(task(data, 'ONB-5'))).toEqual(['ONB-2']);
+  });
+});
+
+describe('a barrier written in the group heading', () => {
+  it('"## Phase 2 (sequential, starts after Phase 1 is merged)" waits for Phase 1', () => {
+    const {data} = load('barrier-in-heading.md');
+    expect(data.groups!.map((g) => [g.id, g.mode, g.needs])).toEqual([
+      ['phase-1', 'parallel', []],
+      ['phase-2', 'sequential', ['phase-1']],
+    ]);
+  });
+});
+
+describe('tables whose "Task" column holds ids', () => {
+  it('take the next title or description column as the title', () => {
+    const {data} = load('title-columns.md');
+    expect(data.tasks.map((t) => [t.id, t.title, t.description])).toEqual([
+      ['PAY-01', 'Nouveau schéma', undefined],
+      ['AUTH-1', 'Rotate JWT signing keys', undefined],
+    ]);
+  });
+});
+
+describe('an arrow graph in a code block under "Overview"', () => {
+  it('orders the tasks of the other sections', () => {
+    const {data} = load('tracks-arrows-overview.md');
+    expect(data.tasks.map((t) => [t.id, kinds(t)])).toEqual([
+      ['OBS-1', []],
+      ['OBS-2', ['OBS-1/diagram']],
+      ['OBS-3', ['OBS-2/diagram']],
+      ['OBS-4', []],
+      ['OBS-5', ['OBS-4/diagram']],
+      ['OBS-6', ['OBS-2/diagram', 'OBS-5/diagram']],
+      ['OBS-7', ['OBS-6/diagram']],
+    ]);
+  });
+});
+
+describe('YAML front matter', () => {
+  it('carries concurrency into the plan', () => {
+    const {data} = load('frontmatter-concurrency.md');
+    expect((data as WrittenPlanOut & {concurrency?: number}).concurrency).toBe(2);
+  });
+});

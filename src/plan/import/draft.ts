@@ -93,6 +93,8 @@ export class PlanDraft {
   readonly inferences: Inference[] = [];
   name?: string;
   description?: string;
+  /** Workers the document asks for (front matter `concurrency:`). */
+  concurrency?: number;
   readonly #texts: Map<string, string>;
   readonly #file: string;
   readonly #format: SourceFormat;
@@ -105,6 +107,16 @@ export class PlanDraft {
   }
 
   /** Adds a task with empty lists; the caller fills in the rest. */
+  /** Gives a task whose id was made up the id its fields state ("**Task ID:** BILL-1"); false when that id is taken. */
+  renameTask(task: DraftTask, id: string): boolean {
+    if (!task.generatedId || this.#ids.has(id)) return false;
+    this.#ids.delete(task.id);
+    this.#ids.add(id);
+    task.id = id;
+    task.generatedId = false;
+    return true;
+  }
+
   addTask(init: {id: string; title: string; location: Location; generatedId: boolean; group?: string}): DraftTask {
     const task: DraftTask = {
       id: init.id,
@@ -323,6 +335,7 @@ export class PlanDraft {
     const data: Record<string, unknown> = {};
     if (this.name !== undefined) data['name'] = this.name;
     if (this.description !== undefined) data['description'] = this.description;
+    if (this.concurrency !== undefined) data['concurrency'] = this.concurrency;
     if (groups.length > 0) {
       data['groups'] = groups.map((g, i) => {
         at(['groups', i], g.location);

@@ -105,6 +105,14 @@ const MODE_SEQUENTIAL =
 // "This one depends on task 3.", "It can only start after T2 and T4 are merged.", "Blocked by #12."
 const BODY_DEP = /\b(depends on|depend on|requires|is blocked by|blocked by|waits for|must wait for|after|once)\s+((?:(?:tasks?|steps?|stories|story|issues?|#)\s*)?[\p{L}\p{N}#](?:[^.;:!?()]|\.(?=[\p{L}\p{N}])){0,60}?)(?=\s+(?:is|are|has|have)\b|[;:!?()]|\.(?![\p{L}\p{N}])|$)/giu;
 const DONE_TAIL = /\s+(?:is|are|has been|have been)?\s*(?:complete|completed|done|finished|merged|ready|shipped|deployed)\b.*$/i;
+/**
+ * A group's own text saying what it waits for: "Starts after Phase 1 is merged", "M2 starts after M1",
+ * "Beginnt, sobald Phase 1 abgeschlossen ist", "Nach Abschluss von Phase 1", "Après le lot 1", "démarre une fois le
+ * lot 1 terminé". The name is a group word and its number, or a letter-number alias ("M1").
+ */
+const GROUP_PROSE =
+  /(?:^|[\s(,;—–-])(?:after|once|when|requires|needs|depends on|starts? after|na|nach(?:\s+abschluss\s+(?:von|der|des))?|sobald|wenn|apr[eè]s|une fois|d[eè]s que|despu[eé]s de|ap[oó]s|quando)\s+((?:the\s+|le\s+|la\s+|l'|die\s+|der\s+|dem\s+|el\s+|a\s+|o\s+)?(?:(?:batch|wave|phase|stage|sprint|milestone|session|step|fase|golf|etappe|welle|meilenstein|lot|vague|jalon|[eé]tape|lote|etapa|ola)\s+[\p{L}\p{N}.-]+|[A-Z]\d+\b))/iu;
+
 const GROUP_CHAIN = /\b(?:each|every|a|the next)\s+(\p{L}+)\b[^.]*\b(?:previous|prior|preceding|earlier|last)\b|\b(\p{L}+)\s+(?:run|are run|execute|are executed|go|are done|happen)\s+(?:sequentially|in order|one after (?:the )?other|in sequence)\b/iu;
 
 const LABEL_LINE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(?<label>[^*_\n]{1,60}?)(?:\*\*|__)\s*[:：]?\s*(?<value>.*)$/u;
@@ -213,6 +221,8 @@ class MarkdownReader {
     if (typeof name === 'string' && name.trim() !== '') this.#draft.name ??= name.trim();
     const description = o['description'] ?? o['summary'];
     if (typeof description === 'string' && description.trim() !== '') this.#draft.description ??= description.trim();
+    const concurrency = o['concurrency'] ?? o['workers'] ?? o['agents'];
+    if (typeof concurrency === 'number' && Number.isSafeInteger(concurrency) && concurrency >= 1) this.#draft.concurrency ??= concurrency;
     this.#draft.infer('other', `front matter read (${Object.keys(o).join(', ')})`, {file, line: 1, column: 1});
   }
 
@@ -296,6 +306,9 @@ class MarkdownReader {
     if (count !== undefined) g.declaredCount = count;
     const before = /\bbefore\s+((?:the\s+)?\p{L}+\s+[\p{N}.]+)/iu.exec(h.title);
     if (before) this.#groupsBefore.push({group: g, text: before[1]!, location: h.location, quote: h.title});
+    // "## Phase 2 — Integration (sequential, starts after Phase 1 is merged)": the heading says what it waits for.
+    const after = GROUP_PROSE.exec(plain(h.title));
+    if (after && !g.aliases.some((a) => nameKey(a) === nameKey(after[1]!))) this.#addDep(g, after[1]!, 'prose', h.location, h.title);
     if (h.doneMark) this.#draft.infer('status', `group ${g.id} is marked done ("${h.raw.trim()}")`, h.location);
     return g;
   }
@@ -389,7 +402,7 @@ class MarkdownReader {
           group.modeWhy = {quote: text, location};
         }
       }
-      const prose = /\b(?:after|once|when|requires|needs|depends on|starts? after|na|nach)\s+((?:the\s+)?(?:batch|wave|phase|stage|sprint|milestone|session|step|fase|golf|etappe)\s+[\p{L}\p{N}.-]+)(?:\s+(?:is|are|has been))?\s*(?:complete|completed|done|finished|afgerond|abgeschlossen)?/iu.exec(text);
+      const prose = GROUP_PROSE.exec(text);
       if (prose) this.#addDep(group, prose[1]!, 'prose', location, text);
     }
     return pending;
@@ -740,7 +753,16 @@ class MarkdownReader {
       case 'group':
         task.extra[plain(label)] = text;
         return;
-      case 'id':
+      case 'id': {
+        // "### Agent 1: Extract pricing" + "**Task ID:** BILL-1": the id the document uses for the task.
+        const old = task.id;
+        if (isTaskId(text) && this.#draft.renameTask(task, text)) {
+          this.#draft.infer('task', `task ${old} is ${text} (its ${plain(label)} field)`, location, text);
+          return;
+        }
+        task.extra[plain(label)] = text;
+        return;
+      }
       case 'title':
       case 'order':
         task.extra[plain(label)] = text;
@@ -763,6 +785,13 @@ class MarkdownReader {
     const columns = header.map((c) => fieldOfLabel(c.text));
     let idCol = columns.indexOf('id');
     let titleCol = columns.indexOf('title');
+    if (idCol === -1 && titleCol !== -1 && idsOnly(table, titleCol)) {
+      // "| Task | Description |" with ids under Task, or "| Tâche | Intitulé |": the first is the id, the next title
+      // (or the description) the title.
+      idCol = titleCol;
+      const next = columns.findIndex((c, k) => k !== idCol && c === 'title');
+      titleCol = next !== -1 ? next : columns.indexOf('description');
+    }
     const recognised = columns.filter((c) => c !== undefined && c !== 'id' && c !== 'title' && c !== 'order').length;
     if (idCol === -1 && titleCol === -1) {
       // A first column whose cells start with ids ("Y1-A.4 pre-commit hook") or name groups.
@@ -1020,7 +1049,8 @@ class MarkdownReader {
         this.#structuredDeps(block, file);
         continue;
       }
-      if (field === 'skip' && !/depend|graph|order|flow/i.test(block.value.slice(0, 200))) continue;
+      // Any section's code block may draw the order ("OBS-1 -> OBS-2" under Overview): a line counts only when every
+      // part of it is a task or group of the plan.
       this.#arrowLines(block.value.split('\n').map((text, k) => ({text, line: block.valueLine + k, column: 1})), file, 'diagram');
     }
   }
@@ -1492,18 +1522,27 @@ function parseGroupHead(title: string): GroupHead | undefined {
   if (!m) return undefined;
   let kw = m.groups!['kw']!;
   let kind = groupWord(kw);
+  let num = m.groups!['num'];
   if (!kind && kw.includes(' ')) {
-    // "Work stream 2" / "Phase Two": try the last word.
-    const last = kw.split(' ').pop()!;
-    kind = groupWord(last) ?? groupWord(kw.replace(' ', ''));
-    if (kind && groupWord(last)) kw = last;
+    const [first, last] = kw.split(' ') as [string, string];
+    if (num !== undefined && /^[A-Z]$/.test(last) && groupWord(first)) {
+      // "Milestone M1", "Phase P2": the letter belongs to the number.
+      kw = first;
+      kind = groupWord(first);
+      num = `${last}${num}`;
+    } else {
+      // "Work stream 2" / "Phase Two": try the last word.
+      kind = groupWord(last) ?? groupWord(kw.replace(' ', ''));
+      if (kind && groupWord(last)) kw = last;
+    }
   }
   if (!kind) return undefined;
-  const num = m.groups!['num'];
   const rest = m.groups!['rest'] ?? '';
   if (num === undefined && rest === '' && !/[:：]/.test(t)) return undefined;
   if (num === undefined && !/^\s*[:：\-–—]/.test(t.slice(kw.length))) return undefined;
-  return {...groupHead(kind, num, t, num !== undefined ? [`${kw} ${num}`, `${kind} ${num}`] : []), rest: cleanTitle(rest).title};
+  // A number with a letter ("M1") names the group on its own too ("M2 starts after M1").
+  const aliases = num === undefined ? [] : [`${kw} ${num}`, `${kind} ${num}`, ...(/^[A-Z]\d+$/.test(num) ? [num] : [])];
+  return {...groupHead(kind, num, t, aliases), rest: cleanTitle(rest).title};
 }
 
 /** "3" → "3", "十二" → "12": the small numbers Chinese plans write in headings. */
@@ -1540,6 +1579,18 @@ function modeOf(text: string): 'parallel' | 'sequential' | undefined {
 function declaredCount(text: string): number | undefined {
   const m = /\b(\d{1,4})\s*(?:agents?|tasks?|workers?|parallel tasks|taken|aufgaben)\b/i.exec(text) ?? /\b(?:parallel|agents?)\s*[x×]\s*(\d{1,4})\b/i.exec(text);
   return m ? Number(m[1]) : undefined;
+}
+
+/** True when every body cell of a table column is one id ("PAY-01", "AUTH-1") and nothing else. */
+function idsOnly(table: Extract<Block, {type: 'table'}>, col: number): boolean {
+  const body = table.rows.slice(1);
+  return (
+    body.length > 0 &&
+    body.every((r) => {
+      const t = plain(r[col]?.text ?? '');
+      return t === firstToken(t) && STRONG_ID.test(t) && /\d/.test(t);
+    })
+  );
 }
 
 function containsTaskHeadings(section: Section): boolean {

@@ -148,10 +148,10 @@ const LABELS: readonly [FieldName, RegExp][] = [
   ['blocks', /^(blocks|blocking|blocker for|unblocks|outward issue link blocks|blokkeert|blockiert|bloque|bloquea|bloqueia|阻塞|阻塞任务)$/],
   [
     'needs',
-    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|inward issue link blocks|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|hangt ab von|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|pre-?requisitos?|dependencia de|依赖|依赖项|前置|前置任务|前置条件|依存|依存関係|前提|前提条件|先行タスク)$/,
+    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|inward issue link blocks|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|abhangig von|hangt ab von|benotigt|nach|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|pre-?requisitos?|dependencia de|依赖|依赖项|前置|前置任务|前置条件|依存|依存関係|前提|前提条件|先行タスク)$/,
   ],
   ['id', /^(id|task id|key|issue key|issue id|task key|ticket|ticket id|node|nr|no|number|#|编号|标识)$/],
-  ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|tarefa|titel|titre|titulo|タスク|作業|件名|summary|story|user story|work item|item|任务|名称|标题)$/],
+  ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|tarefa|titel|titre|intitule|libelle|titulo|タスク|作業|件名|summary|story|user story|work item|item|任务|名称|标题)$/],
   ['priority', /^(priority|prio|priorite|prioriteit|prioritat|prioridad|prioridade|优先级|優先度|優先順位|urgency)$/],
   ['impact', /^(impact|impacto|auswirkung|影响)$/],
   ['risk', /^(risk|risico|risiko|risque|riesgo|风险)$/],
@@ -166,7 +166,7 @@ const LABELS: readonly [FieldName, RegExp][] = [
   ['status', /^(status|state|done|completed|staat|zustand|statut|estado|状态)$/],
   ['description', /^(description|desc|details|summary|goal|objective|omschrijving|beschrijving|doel|beschreibung|ziel|objectif|descripcion|objetivo|描述|说明|目标|context|background|focus area|scope)$/],
   ['instructions', /^(instructions|instruction|prompt|steps|how|approach|implementation|instructies|stappen|anweisungen|schritte|consignes|etapes|instrucciones|pasos|步骤|说明步骤|实施)$/],
-  ['criteria', /^(success criteria|acceptance criteria|acceptance|criteria|done when|definition of done|dod|verification|acceptatiecriteria|succescriteria|akzeptanzkriterien|criteres d'acceptation|criterios de aceptacion|criterios de aceitacao|验收标准|完成标准|受け入れ基準|受入基準|完了条件)$/],
+  ['criteria', /^(success criteria|acceptance criteria|acceptance|criteria|done when|definition of done|dod|verification|acceptatiecriteria|succescriteria|akzeptanzkriterien|criteres d'acceptation|criterios de aceptacion|criterios de aceitacao|abnahmekriterien|erfolgskriterien|criteres de succes|验收标准|完成标准|受け入れ基準|受入基準|完了条件)$/],
   ['returns', /^(return|returns|output|report|report back|deliver back|teruggave|ruckgabe|retour|retorno|返回)$/],
   ['deliverables', /^(deliverables?|outputs?|artifacts?|artefacts?|opleveringen?|oplevering|liefergegenstande|ergebnisse|livrables?|entregables?|交付物|产出)$/],
   ['testStrategy', /^(test strategy|teststrategy|teststrategie|testing|tests|test plan|testplan|verification strategy|estrategia de pruebas|strategie de test|测试策略|测试)$/],
@@ -267,7 +267,7 @@ export function parseYesNo(raw: string): boolean | undefined {
 const UNIT_WORDS: readonly [RegExp, string][] = [
   [/(minuten|minutos|minuti|mins?\.?|分钟|分)$/u, 'minutes'],
   [/(uur|uren|stunden|stunde|std\.?|heures?|horas?|ore|小时|時間|hrs?)$/u, 'hours'],
-  [/(dagen|dag|tage|tag|jours?|dias|días|dia|día|giorni|天|日|d)$/u, 'days'],
+  [/(dagen|dag|tage|tag|jours?|j|dias|días|dia|día|giorni|天|日|d)$/u, 'days'],
   [/(weken|week|wochen|woche|semaines?|semanas?|周|星期|wk|w)$/u, 'weeks'],
   [/(seconden|sekunden|secondes|segundos|秒)$/u, 'seconds'],
 ];
