@@ -622,3 +622,44 @@ describe('YAML front matter', () => {
     expect((data as WrittenPlanOut & {concurrency?: number}).concurrency).toBe(2);
   });
 });
+
+describe('checklists under plain headings', () => {
+  const read = (text: string): WrittenPlanOut => importPlan('markdown', [{file: 'c.md', text}]).data as WrittenPlanOut;
+
+  it('"## Cut-over (sequential)" gives its steps a sequential group named without the marker', () => {
+    const data = read('# Runbook\n\n## Cut-over (sequential)\n\n1. [ ] Stop writers (2 min)\n2. [ ] Run pg_upgrade (10 min)\n3. [ ] Start writers (2 min)\n');
+    expect(data.groups!.map((g) => [g.id, g.mode])).toEqual([['cut-over', 'sequential']]);
+    expect(data.tasks.map((t) => [t.id, t.estimate])).toEqual([['stop-writers', '2 min'], ['run-pg-upgrade', '10 min'], ['start-writers', '2 min']]);
+  });
+
+  it('reads the checklist of "## Final checks" beside "## Phase 1: Build", and of "## Verification (parallel)"', () => {
+    const a = read('# Release\n\n## Phase 1: Build\n\n- [ ] Build the installer (1h)\n\n## Final checks\n\n- [ ] Smoke-test the installer (20 min)\n');
+    expect(a.tasks.map((t) => [t.title, t.group])).toEqual([['Build the installer', 'phase-1'], ['Smoke-test the installer', 'final-checks']]);
+    const b = read('# Runbook\n\n## Cut-over\n\n1. [ ] Stop writers (2 min)\n\n## Verification (parallel)\n\n- [ ] Smoke tests (10 min)\n- [ ] Compare row counts (15 min)\n');
+    expect(b.groups!.map((g) => [g.id, g.mode])).toEqual([['cut-over', 'unspecified'], ['verification', 'parallel']]);
+    expect(b.tasks).toHaveLength(3);
+  });
+
+  it('does not take a document-level acceptance checklist for tasks', () => {
+    const source = importPlan('markdown', [{file: 'c.md', text: '# Plan\n\n## Phase 1\n\n- [ ] Build it (1h)\n\n## Acceptance criteria\n\n- [ ] All tests pass\n- [ ] No lint errors\n'}]);
+    const data = source.data as WrittenPlanOut;
+    expect(data.tasks.map((t) => t.title)).toEqual(['Build it']);
+    expect(source.diagnostics.some((d) => d.code === 'list-not-tasks' && d.message.includes('Acceptance criteria'))).toBe(true);
+  });
+});
+
+describe('statuses that say a task will not be done, and percentages', () => {
+  it('imports Canceled, Won\'t do and Duplicate as done, with a warning each', () => {
+    const text = '# Cycle\n\n| ID | Title | Status | Estimate |\n|---|---|---|---|\n| S-1 | Scorer | Done | 2h |\n| S-2 | Dashboard | Canceled | 2h |\n| S-3 | Cleanup | Won’t do | 1h |\n| S-4 | Copy | Duplicate | 1h |\n| S-5 | Tuning | In progress | 1h |\n';
+    const source = importPlan('markdown', [{file: 'c.md', text}]);
+    const data = source.data as WrittenPlanOut;
+    expect(data.tasks.map((t) => [t.id, t.done ?? false])).toEqual([['S-1', true], ['S-2', true], ['S-3', true], ['S-4', true], ['S-5', false]]);
+    expect(source.diagnostics.filter((d) => d.code === 'cancelled-task').map((d) => d.location?.line)).toEqual([6, 7, 8]);
+  });
+
+  it('reads "% Complete: 100%" as done and "40%" as not done', () => {
+    const text = '# P\n\n| ID | Task | % Complete |\n|---|---|---|\n| 1 | A | 100% |\n| 2 | B | 40% |\n';
+    const data = importPlan('markdown', [{file: 'p.md', text}]).data as WrittenPlanOut;
+    expect(data.tasks.map((t) => [t.id, t.done ?? false])).toEqual([['1', true], ['2', false]]);
+  });
+});

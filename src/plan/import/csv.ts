@@ -6,7 +6,7 @@ import type {WrittenCommand, WrittenPlan, WrittenTask} from '../schema.js';
 import type {PlanSource} from '../source.js';
 import {PlanDraft, type DraftGroup} from './draft.js';
 import type {ImportInput} from './index.js';
-import {fieldOfLabel, fold, isNoneWord, parseDone, parseEstimateText, parseLevel, parsePriority, plain, type FieldName} from './vocabulary.js';
+import {fieldOfLabel, fold, isCancelledStatus, isNoneWord, parseDone, parseEstimateText, parseLevel, parsePriority, plain, type FieldName} from './vocabulary.js';
 
 /**
  * The columns `toCsv` writes, in order (and `paraplan plan --format csv`). The first fifteen are those of
@@ -174,6 +174,12 @@ export function importCsv(input: ImportInput): PlanSource {
           task.extra['executor'] = value;
           return;
         case 'status': {
+          if (isCancelledStatus(value)) {
+            task.done = true;
+            task.extra['status'] = value;
+            draft.warn('cancelled-task', `task ${task.id} is "${value}" in the file: imported as done (done: true), so it does not run and its dependants do not wait for it`, location);
+            return;
+          }
           const done = parseDone(value);
           if (done !== undefined) task.done = done;
           if (!(done === true && /^done$/i.test(value))) task.extra['status'] = value;

@@ -8,6 +8,7 @@ import type {ImportInput} from './index.js';
 import {parseBlocks, type Block, type ListItem, type SourceLine} from './markdown-blocks.js';
 import {
   TASK_WORDS,
+  isCancelledStatus,
   cleanTitle,
   dayRange,
   fieldOfLabel,
@@ -171,6 +172,8 @@ class MarkdownReader {
   /** "Each wave starts when the previous wave is merged": groups of one kind run in document order. */
   readonly #chains: {kind: string; location: Location; quote: string}[] = [];
 
+  /** How many tasks came from list items: a document of checklists has its tasks in checklists. */
+  #itemTasks = 0;
   /** Read headings with outline numbers ("1.1 Title") and no sub-sections as tasks (see `importMarkdown`). */
   readonly #outlineTasks: boolean;
 
@@ -249,6 +252,8 @@ class MarkdownReader {
       return;
     }
     if (field !== undefined) {
+      // "## Verification (parallel)" with a checklist: steps, if the document's other tasks are steps too.
+      if (!group) for (const b of section.body) if (b.type === 'list' && b.items.length > 0 && b.items.every((i) => i.checked !== null)) this.#fallbackLists.push({block: b, file: section.file, section});
       this.#collectCode(section, field);
       return;
     }
@@ -496,6 +501,7 @@ class MarkdownReader {
 
   /** Creates a task from a list item. */
   #itemTask(item: ListItem, head: ItemHead, file: string, group: DraftGroup | undefined): DraftTask {
+    this.#itemTasks++;
     const location = itemLoc(file, item);
     const id = head.id !== undefined && isTaskId(head.id) ? head.id : this.#draft.slugId(head.title, `task-${location.line}`);
     const task = this.#draft.addTask({id, title: head.title || id, location, generatedId: head.id === undefined, ...(group ? {group: group.id} : {})});
@@ -709,9 +715,14 @@ class MarkdownReader {
         task.fieldLocations.set('agent', location);
         return;
       case 'status': {
+        task.extra['status'] = text;
+        if (isCancelledStatus(text)) {
+          this.#setDone(task, true, location, `${plain(label)}: ${text}`);
+          this.#draft.warn('cancelled-task', `task ${task.id} is "${text}" in the document: imported as done (done: true), so it does not run and its dependants do not wait for it`, location);
+          return;
+        }
         const done = parseDone(text);
         if (done !== undefined) this.#setDone(task, done, location, `${plain(label)}: ${text}`);
-        task.extra['status'] = text;
         return;
       }
       case 'description':
@@ -936,28 +947,49 @@ class MarkdownReader {
     this.#unorderedNumberedGroups();
     this.#outlineParents();
     // Tasks still none: take the checklists and ordered lists of any section.
+    const readList = (block: Extract<Block, {type: 'list'}>, file: string, section: Section): void => {
+      let g: DraftGroup | undefined;
+      if (section.heading && section.depth >= 1) {
+        const h = section.heading;
+        const gh = parseGroupHead(h.title);
+        g = draft.groups.find((x) => x.location === h.location);
+        // "Cut-over (sequential)": the marker sets the mode and stays out of the id.
+        const name = h.title.replace(/\s*[(（][^)）]*[)）]\s*$/u, '') || h.title;
+        g ??= draft.addGroup({id: gh?.id ?? draft.slugId(name, 'group').toLowerCase(), title: gh?.title ?? h.title, location: h.location, aliases: gh?.aliases ?? []});
+        const mode = modeOf(h.title);
+        if (mode && g.mode === 'unspecified') {
+          g.mode = mode;
+          g.modeWhy = {quote: h.title, location: h.location};
+        }
+      }
+      for (const item of block.items) {
+        const head = parseItemHead(item);
+        if (head.title !== '') this.#itemTask(item, head, file, g);
+      }
+    };
     if (draft.tasks.length === 0) {
       const seen = new Set<Block>();
       for (const {block, file, section} of this.#fallbackLists) {
         if (seen.has(block)) continue;
         seen.add(block);
-        let g: DraftGroup | undefined;
-        if (section.heading && section.depth >= 1) {
-          const gh = parseGroupHead(section.heading.title);
-          g = draft.groups.find((x) => x.location === section.heading!.location);
-          g ??= draft.addGroup({id: gh?.id ?? draft.slugId(section.heading.title, 'group').toLowerCase(), title: gh?.title ?? section.heading.title, location: section.heading.location, aliases: gh?.aliases ?? []});
-        }
-        for (const item of block.items) {
-          const head = parseItemHead(item);
-          if (head.title !== '') this.#itemTask(item, head, file, g);
-        }
+        readList(block, file, section);
       }
     } else {
-      // Say which checklists were left out, so nothing is dropped without a word.
+      // A checklist beside tasks that came from checklists is more of them ("## Phase 1: Build" then "## Final
+      // checks"); under a heading named like a field ("## Acceptance criteria") only when its heading gives a mode.
+      // The others are named, so nothing is dropped without a word.
+      const itemDoc = this.#itemTasks > 0;
       const seen = new Set<Block>();
       for (const {block, file, section} of this.#fallbackLists) {
         if (seen.has(block)) continue;
         seen.add(block);
+        const title = section.heading?.title ?? '';
+        const checklist = block.items.every((i) => i.checked !== null);
+        if (itemDoc && checklist && section.heading && (sectionField(title) === undefined || modeOf(title) !== undefined)) {
+          readList(block, file, section);
+          draft.infer('other', `the checklist under "${title}" is read as tasks, like the document's other checklists`, {file, line: block.pos.line, column: block.pos.column});
+          continue;
+        }
         const where = section.heading ? `under "${section.heading.title}"` : 'outside any task section';
         draft.diagnostics.push({
           severity: 'info',

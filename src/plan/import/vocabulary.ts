@@ -163,7 +163,7 @@ const LABELS: readonly [FieldName, RegExp][] = [
   ['owner', /^(owner|owners|assignee|assigned to|assigned|responsible|who|lead|dri|eigenaar|verantwoordelijke|uitvoerder|verantwortlich|zustandig|bearbeiter|responsable|asignado|responsavel|负责人|负责|执行人|担当|担当者)$/],
   ['agent', /^(agent|agent type|executor|worker|model|subagent)$/],
   ['group', /^(group|batch|phase|wave|stage|milestone|track|epic|sprint|stream|workstream|werkpakket|fase|golf|etappe|phase|etapa|分组|阶段|批次|里程碑)$/],
-  ['status', /^(status|state|done|completed|staat|zustand|statut|estado|状态)$/],
+  ['status', /^(status|state|done|completed|% complete|percent complete|progress|staat|zustand|statut|estado|fortschritt|avancement|voortgang|状态|进度)$/],
   ['description', /^(description|desc|details|summary|goal|objective|omschrijving|beschrijving|doel|beschreibung|ziel|objectif|descripcion|objetivo|描述|说明|目标|context|background|focus area|scope)$/],
   ['instructions', /^(instructions|instruction|prompt|steps|how|approach|implementation|instructies|stappen|anweisungen|schritte|consignes|etapes|instrucciones|pasos|步骤|说明步骤|实施)$/],
   ['criteria', /^(success criteria|acceptance criteria|acceptance|criteria|done when|definition of done|dod|verification|acceptatiecriteria|succescriteria|akzeptanzkriterien|criteres d'acceptation|criterios de aceptacion|criterios de aceitacao|abnahmekriterien|erfolgskriterien|criteres de succes|验收标准|完成标准|受け入れ基準|受入基準|完了条件)$/],
@@ -247,6 +247,9 @@ const NOT_DONE = /\b(not|niet|nicht|pas|no|un|in progress|todo|to do|pending|ope
 export function parseDone(raw: string): boolean | undefined {
   const text = repairMojibake(raw);
   if (DONE_MARK.test(text)) return true;
+  // "% Complete: 100%".
+  const percent = /^\s*(\d{1,3})\s*%\s*$/.exec(text);
+  if (percent) return Number(percent[1]) >= 100;
   if (/[❌⏳🚧⬜☐]|\[ \]/u.test(text)) return false;
   const t = fold(plain(text));
   if (t === '') return undefined;
@@ -254,6 +257,11 @@ export function parseDone(raw: string): boolean | undefined {
   if (/\b(not|niet|nicht|pas|no)\s+(yet\s+)?(done|complete|completed|finished|afgerond|klaar|erledigt|fertig|termine|terminado)\b/.test(t)) return false;
   if (/^(todo|to do|pending|open|in progress|in-progress|wip|planned|blocked|review|in review|backlog|new|ready|deferred|cancell?ed|gepland|bezig|offen|en cours|pendiente|未开始|进行中|待办)(?![\p{L}\p{N}])/u.test(t)) return false;
   return undefined;
+}
+
+/** True for a status that says the task will not be done: "Canceled", "Won't do", "Duplicate", "Obsolete". */
+export function isCancelledStatus(raw: string): boolean {
+  return /^(cancell?ed|won'?t do|wont fix|won'?t fix|will not do|duplicate|obsolete|dropped|abandoned|rejected|descoped|geannuleerd|vervallen|abgebrochen|verworfen|storniert|annulee?|abandonnee?|cancelad[ao]|descartad[ao]|已取消|取消|中止)(?![\p{L}\p{N}])/u.test(fold(plain(repairMojibake(raw))).replace(/’/g, "'"));
 }
 
 /** True when a value says yes (for "Execute in parallel: YES"). Undefined when it is neither yes nor no. */
@@ -361,6 +369,6 @@ export function sectionField(title: string): FieldName | 'skip' | undefined {
   const t = fold(cleanTitle(title).title).replace(/[:：]$/, '');
   const f = fieldOfLabel(t);
   if (f === 'deliverables' || f === 'criteria' || f === 'needs' || f === 'instructions' || f === 'description' || f === 'returns' || f === 'testStrategy' || f === 'files' || f === 'blocks') return f;
-  if (/^(commands?|notes?|risks?|risk mitigation|blockers|contingenc(y|ies)|open questions|references|links|resources|shared resources|appendix|changelog|history|out of scope|non-goals|assumptions|success metrics|metrics|timeline|overview|summary|context|background|glossary)\b/.test(t)) return 'skip';
+  if (/^(commands?|notes?|risks?|risk mitigation|blockers|contingenc(y|ies)|roll ?-?backs?|rollback plan|fallback plan|troubleshooting|known issues|future work|follow-?ups?|open questions|references|links|resources|shared resources|appendix|changelog|history|out of scope|non-goals|assumptions|success metrics|metrics|timeline|overview|summary|context|background|glossary)\b/.test(t)) return 'skip';
   return undefined;
 }
