@@ -34,6 +34,13 @@ export function planText(plan: Plan, a: PlanAnalysis): string {
       `Note: ${a.defaultEstimateTasks.length} task${a.defaultEstimateTasks.length === 1 ? ' has' : 's have'} no estimate and count${a.defaultEstimateTasks.length === 1 ? 's' : ''} as ${formatDuration(plan.defaultEstimateMs)} each (defaults.estimate): ${list(a.defaultEstimateTasks)}`,
     );
   }
+  const done = [...plan.tasks.values()].filter((t) => t.done);
+  if (done.length > 0) {
+    const doneMs = done.reduce((sum, t) => sum + taskDurationMs(plan, t), 0);
+    lines.push(
+      `Note: ${done.length === n ? `all ${n} tasks are` : `${done.length} of ${n} tasks are`} marked done (${min(doneMs)} of the ${min(a.sequentialMs)} of work); the schedule below is of the whole plan, and \`run\` skips them: ${list(done.map((t) => t.id))}`,
+    );
+  }
   lines.push('');
   lines.push(`Critical path (${min(a.critical.length)}): ${a.critical.path.join(' -> ')}`);
   lines.push('');

@@ -160,6 +160,13 @@ describe('paraplan plan', () => {
     });
   });
 
+  it('says which tasks are marked done and how much of the work they are', () => {
+    const dir = tempDir({'plan.yaml': 'tasks:\n  - {id: a, run: [x], estimate: 1h, done: true}\n  - {id: b, run: [x], estimate: 2h, needs: [a]}\n'});
+    const r = paraplan(['plan', 'plan.yaml'], {cwd: dir});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Note: 1 of 2 tasks are marked done (60 min of the 180 min of work); the schedule below is of the whole plan, and `run` skips them: a');
+  });
+
   it('states the default estimate it used', () => {
     const dir = tempDir({'plan.yaml': 'tasks:\n  - {id: a, run: [x]}\n  - {id: b, run: [x], estimate: 1h}\n'});
     const r = paraplan(['plan', 'plan.yaml'], {cwd: dir});
