@@ -109,6 +109,18 @@ describe('hostile input', () => {
     }
   });
 
+  it('reads long runs of the characters its patterns repeat in linear time (a quadratic pattern would take minutes)', () => {
+    // Each of these once took, or could take, time quadratic in the line's length; vitest's 5 s timeout fails them.
+    const lines = [
+      '```mermaid\ngraph TD\n' + 'A-'.repeat(100_000) + '>B[x]\n```\n',
+      '# P\n\n## Tasks\n### T1: A\n**Priority:** P1' + ' | x: y'.repeat(50_000) + '\n',
+      '# P\n\n**T1: ' + 'a'.repeat(200_000) + '\n',
+      '# P\n\n## Phase 2 ' + '(after '.repeat(30_000) + '\n- [ ] x\n',
+      '# P\n\n## Tasks\n### T1: A\nStart after ' + '1.'.repeat(100_000) + 'x\n',
+    ];
+    for (const text of lines) survives(text, 'markdown');
+  });
+
   it('reports a file that is not a plan instead of failing', () => {
     const source = importPlan('markdown', [{file: fileURLToPath(import.meta.url), text: 'just some prose\n\nwith no tasks at all\n'}]);
     expect(source.diagnostics.map((d) => d.code)).toContain('no-tasks-found');

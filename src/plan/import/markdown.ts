@@ -1089,8 +1089,9 @@ class MarkdownReader {
 
   #mermaid(block: Extract<Block, {type: 'code'}>, file: string): void {
     const labels = new Map<string, string>();
-    // A node id may hold single hyphens but never `--` or `->`, which start a link (`A --> B[Beta]`).
-    const nodeRe = /([A-Za-z0-9_](?:[A-Za-z0-9_.:]|-(?![->]))*)\s*(?:\[\[?|\(\(?|\{\{?|>)\s*"?([^\]\)}"]*)"?\s*(?:\]\]?|\)\)?|\}\}?)/g;
+    // A node id may hold single hyphens but never `--` or `->`, which start a link (`A --> B[Beta]`). Its length is
+    // bounded so that a long run of id characters cannot make the search quadratic.
+    const nodeRe = /([A-Za-z0-9_](?:[A-Za-z0-9_.:]|-(?![->])){0,63})\s*(?:\[\[?|\(\(?|\{\{?|>)\s*"?([^\]\)}"]*)"?\s*(?:\]\]?|\)\)?|\}\}?)/g;
     const lines = block.value.split('\n');
     for (const l of lines) for (const m of l.matchAll(nodeRe)) if (!labels.has(m[1]!)) labels.set(m[1]!, m[2]!.trim());
     const edges: {from: string; to: string; line: number; text: string}[] = [];
