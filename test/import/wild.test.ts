@@ -663,3 +663,28 @@ describe('statuses that say a task will not be done, and percentages', () => {
     expect(data.tasks.map((t) => [t.id, t.done ?? false])).toEqual([['1', true], ['2', false]]);
   });
 });
+
+describe('a third review round: long assistant-written plans', () => {
+  const read = (text: string): WrittenPlanOut => importPlan('markdown', [{file: 'r.md', text}]).data as WrittenPlanOut;
+
+  it('reads field labels that start with an emoji', () => {
+    const data = read('# Plan\n\n### Task B1 — Bootstrap\n**⏱️ Estimated Time**: 2 hours\n**📊 Status**: ✅ Done\n\n### Task B2 — Replica\n**🔗 Dependencies**: B1\n**⏱️ Estimated Time**: 45 min\n');
+    expect(data.tasks.map((t) => [t.id, t.estimate, t.done ?? false, needIds(t)])).toEqual([
+      ['B1', '2 hours', true, []],
+      ['B2', '45 min', false, ['B1']],
+    ]);
+  });
+
+  it('reads bold task lines with underscores, and several in a row', () => {
+    const a = read('# Plan\n\n## Tasks\n\n**A1. Add an `updated_since` cursor** — ~2h\n- Return next_cursor\n\n**A2. Client sync** — ~4h\n');
+    expect(a.tasks.map((t) => [t.id, t.estimate])).toEqual([['A1', '2h'], ['A2', '4h']]);
+    const b = read('# Plan\n\n## Release (sequential)\n\n**R1. Merge and tag** — ~1h\n**R2. Staged rollout** — ~2h\n**R3. Rollout to 100%** — 30m\n');
+    expect(b.tasks.map((t) => [t.id, t.estimate, t.group])).toEqual([['R1', '1h', 'release'], ['R2', '2h', 'release'], ['R3', '30m', 'release']].map(([i, e]) => [i, e, b.groups![0]!.id]));
+    expect(b.groups!.map((g) => g.mode)).toEqual(['sequential']);
+  });
+
+  it('reads "Requisito previo: Fase 1 completada" against the heading "Phase 1"', () => {
+    const data = read('# Plan\n\n## Phase 1: Preparación (SECUENCIAL)\n\n### Task 1.1: Auditar\n\n## Phase 2: Migración (PARALELO)\n\n**Requisito previo:** Fase 1 completada.\n\n### Task 2.1: Migrar\n');
+    expect(data.groups!.map((g) => [g.id, g.needs])).toEqual([['phase-1', []], ['phase-2', ['phase-1']]]);
+  });
+});

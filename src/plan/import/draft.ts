@@ -1,7 +1,7 @@
 import type {DependencyKind, Diagnostic, GroupMode, Location, Priority, Level} from '../../model/index.js';
 import {AGENT_PRESETS, isTaskId, slugTaskId} from '../../model/index.js';
 import type {DataPath, Inference, PlanSource, SourceFormat} from '../source.js';
-import {fold, isNoneWord, plain} from './vocabulary.js';
+import {fold, groupWord, isNoneWord, plain} from './vocabulary.js';
 
 /** A dependency as read, before it is resolved against the tasks and groups of the whole document. */
 export interface DraftDep {
@@ -67,7 +67,7 @@ export interface DraftGroup {
 
 const RANGE_SEP = /^(.+?)\s*(?:\.\.\.?|…|–|—|~|～|\bto\b|\buntil\b|\bt\/m\b|\bthrough\b|\bthru\b|\bbis\b|\btot en met\b|\bhasta\b|\bjusqu'?à\b|\s(?:a|à|até)\s|至|到|から)\s*(.+)$/iu;
 const DONE_SUFFIX =
-  /\s*(?:(?:is|are|must be|to be|has been|have been|moet|muss|doit)\s+)?(?:fully\s+)?(?:complete|completed|done|finished|merged|ready|afgerond|klaar|voltooid|abgeschlossen|fertig|erledigt|termine|terminee|terminado|terminada|completado|completada|conclu[íi]d[ao]s?|完成|已完成|完了)(?![\p{L}\p{N}]).*$/iu;
+  /\s*(?:(?:is|are|must be|to be|has been|have been|moet|muss|doit)\s+)?(?:fully\s+)?(?:complete|completed|done|finished|merged|ready|afgerond|klaar|voltooid|abgeschlossen|fertig|erledigt|termine|terminee|terminado|terminada|completado|completada|completa|completo|conclu[íi]d[ao]s?|完成|已完成|完了)(?![\p{L}\p{N}]).*$/iu;
 
 /** Splits a dependency list ("Y1-A.2, Y1-A.3", "Task 1 and Task 2", "T1; T2") into its references. */
 export function splitRefs(text: string): string[] {
@@ -532,6 +532,11 @@ class Resolver {
     if (g) return {kind: 'group', group: g};
     const title = this.#titles.get(key);
     if (title !== undefined) return {kind: 'tasks', ids: [title]};
+    // "Fase 1" for the heading "Phase 1: ...": a group word in another language, and its number.
+    const word = /^(\p{L}+)\s*(\d+(?:\.\d+)*)$/u.exec(t);
+    const kind = word ? groupWord(word[1]!) : undefined;
+    const same = kind ? this.#groups.get(nameKey(`${kind} ${word![2]}`)) : undefined;
+    if (same) return {kind: 'group', group: same};
     return undefined;
   }
 

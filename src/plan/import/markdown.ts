@@ -1358,23 +1358,45 @@ class MarkdownReader {
 // Pure helpers
 
 /** A paragraph opened by a bold line: "**Task 1: Set up the database**", "**FAL-21: Invite users** — 5 pts". */
-const BOLD_LEAD = /^\s*(\*\*|__)([^*_\n]+?)\1\s*(.*)$/;
+/** A line opened by bold text: "**Task 1: Set up DB**", "**FAL-21: Invite users** — 5 pts", "__A1. Add user_id__". */
+const BOLD_LEAD = /^\s*(?:\*\*([^*\n]+?)\*\*|__([^_\n]+?)__)\s*(.*)$/;
+
+/** The heading text of a bold line that names a task the way a heading would, else undefined. */
+function boldTaskLine(text: string): string | undefined {
+  const m = BOLD_LEAD.exec(text);
+  if (!m) return undefined;
+  const inner = (m[1] ?? m[2]!).trim();
+  const tail = m[3]!;
+  if (/[:：]\s*$/.test(inner) || (tail !== '' && !/^(?:[—–-]\s|\()/.test(tail))) return undefined;
+  const head = parseTaskHead(inner);
+  if (!head || (!head.byWord && head.numeric)) return undefined;
+  return `${inner}${tail ? ` ${tail}` : ''}`;
+}
 
 /**
- * A bold line that names a task the way a heading would ("**Task 1: Set up DB**", "**FAL-21: Invite users**") opens
- * a task like a heading one level below the current one: plans written by assistants use it for headings. Field
- * labels ("**Priority:** P1") and bold words that name no task are left as they are.
+ * Bold lines that name tasks the way headings would ("**Task 1: Set up DB**", "**FAL-21: Invite users**") open
+ * tasks like headings one level below the current one: plans written by assistants use them for headings, one per
+ * paragraph or several in a row. Field labels ("**Priority:** P1") and bold words that name no task are left alone.
  */
 function boldHeading(b: Block, depth: number): Block[] | undefined {
-  if (b.type !== 'paragraph' || b.lines.length === 0) return undefined;
-  const first = b.lines[0]!;
-  const m = BOLD_LEAD.exec(first.text);
-  if (!m || /[:：]\s*$/.test(m[2]!) || (m[3] !== '' && !/^(?:[—–-]\s|\()/.test(m[3]!))) return undefined;
-  const head = parseTaskHead(m[2]!.trim());
-  if (!head || (!head.byWord && head.numeric)) return undefined;
-  const heading: Block = {type: 'heading', depth: Math.min(depth + 1, 7), raw: `${m[2]!.trim()}${m[3] ? ` ${m[3]}` : ''}`, pos: {line: first.line, column: first.column, endLine: first.line}};
-  const rest = b.lines.slice(1);
-  return rest.length > 0 ? [heading, {type: 'paragraph', lines: rest, pos: {line: rest[0]!.line, column: rest[0]!.column, endLine: b.pos.endLine}}] : [heading];
+  if (b.type !== 'paragraph' || b.lines.length === 0 || boldTaskLine(b.lines[0]!.text) === undefined) return undefined;
+  const out: Block[] = [];
+  let rest: SourceLine[] = [];
+  const flush = (): void => {
+    if (rest.length > 0) out.push({type: 'paragraph', lines: rest, pos: {line: rest[0]!.line, column: rest[0]!.column, endLine: rest[rest.length - 1]!.line}});
+    rest = [];
+  };
+  for (const l of b.lines) {
+    const raw = boldTaskLine(l.text);
+    if (raw === undefined) {
+      rest.push(l);
+      continue;
+    }
+    flush();
+    out.push({type: 'heading', depth: Math.min(depth + 1, 7), raw, pos: {line: l.line, column: l.column, endLine: l.line}});
+  }
+  flush();
+  return out;
 }
 
 function sectionTree(file: string, blocks: readonly Block[]): Section {

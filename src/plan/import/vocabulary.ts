@@ -148,7 +148,7 @@ const LABELS: readonly [FieldName, RegExp][] = [
   ['blocks', /^(blocks|blocking|blocker for|unblocks|outward issue link blocks|blokkeert|blockiert|bloque|bloquea|bloqueia|阻塞|阻塞任务)$/],
   [
     'needs',
-    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|inward issue link blocks|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|abhangig von|hangt ab von|benotigt|nach|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|pre-?requisitos?|dependencia de|依赖|依赖项|前置|前置任务|前置条件|依存|依存関係|前提|前提条件|先行タスク)$/,
+    /^(depends|depends on|dependencies|dependency|deps|needs|requires|required|prerequisites?|pre-?reqs?|predecessors?|preds|after|blocked by|is blocked by|waits for|wait for|inward issue link blocks|afhankelijkheden|afhankelijkheid|afhankelijk van|vereist|abhangigkeiten|abhangigkeit|abhangig von|hangt ab von|benotigt|nach|voraussetzungen?|dependances?|depend de|prerequis|dependencias?|depende de|requisitos?|pre-?requisitos?|requisitos? previos?|prerrequisitos?|dependencia de|依赖|依赖项|前置|前置任务|前置条件|依存|依存関係|前提|前提条件|先行タスク)$/,
   ],
   ['id', /^(id|task id|key|issue key|issue id|task key|ticket|ticket id|node|nr|no|number|#|编号|标识)$/],
   ['title', /^(title|name|task|taak|subtaak|subtask|aufgabe|tache|tarea|tarefa|titel|titre|intitule|libelle|titulo|タスク|作業|件名|summary|story|user story|work item|item|任务|名称|标题)$/],
@@ -191,7 +191,8 @@ export function fieldOfLabel(label: string): FieldName | undefined {
 const LABEL_CACHE = new Map<string, FieldName | undefined>();
 
 function matchLabel(label: string): FieldName | undefined {
-  const l = fold(plain(label))
+  // "🔗 Dependencies", "⏱️ Estimated Time": an emoji (or its mojibake) before the label is decoration.
+  const l = fold(cleanTitle(label).title)
     .replace(/[:：*]+$/g, '')
     // Jira's link columns name the link type in parentheses: "Inward issue link (Blocks)" is "blocked by".
     .replace(/^((?:in|out)ward issue link) \(blocks\)$/, '$1 blocks')
