@@ -175,9 +175,7 @@ export function importCsv(input: ImportInput): PlanSource {
           return;
         case 'status': {
           if (isCancelledStatus(value)) {
-            task.done = true;
-            task.extra['status'] = value;
-            draft.warn('cancelled-task', `task ${task.id} is "${value}" in the file: imported as done (done: true), so it does not run and its dependants do not wait for it`, location);
+            draft.cancelled(task, value, location);
             return;
           }
           const done = parseDone(value);

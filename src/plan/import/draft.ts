@@ -1,7 +1,7 @@
 import type {DependencyKind, Diagnostic, GroupMode, Location, Priority, Level} from '../../model/index.js';
 import {AGENT_PRESETS, isTaskId, slugTaskId} from '../../model/index.js';
 import type {DataPath, Inference, PlanSource, SourceFormat} from '../source.js';
-import {fold, groupWord, isNoneWord, plain} from './vocabulary.js';
+import {TASK_WORDS, fold, groupWord, isNoneWord, plain} from './vocabulary.js';
 
 /** A dependency as read, before it is resolved against the tasks and groups of the whole document. */
 export interface DraftDep {
@@ -65,6 +65,12 @@ export interface DraftGroup {
   tasks: DraftTask[];
 }
 
+/**
+ * "Task 1.2", "Tarefas 2.1 a 2.3", "Story #12": a task word (singular or plural, the words of task headings) before
+ * an id; only before something with a digit, so "Feature flag" keeps its first word.
+ */
+const TASK_WORD_BEFORE_ID = new RegExp(`^(?:${TASK_WORDS.source.slice(2, -2)}|aufgaben|tareas|tarefas|t[aâ]ches|steps?|#)\\s*#?\\s*(?=[\\p{L}\\p{N}._-]*\\d)`, 'iu');
+
 const RANGE_SEP = /^(.+?)\s*(?:\.\.\.?|…|–|—|~|～|\bto\b|\buntil\b|\bt\/m\b|\bthrough\b|\bthru\b|\bbis\b|\btot en met\b|\bhasta\b|\bjusqu'?à\b|\s(?:a|à|até)\s|至|到|から)\s*(.+)$/iu;
 const DONE_SUFFIX =
   /\s*(?:(?:is|are|must be|to be|has been|have been|moet|muss|doit)\s+)?(?:fully\s+)?(?:complete|completed|done|finished|merged|ready|afgerond|klaar|voltooid|abgeschlossen|fertig|erledigt|termine|terminee|terminado|terminada|completado|completada|completa|completo|conclu[íi]d[ao]s?|完成|已完成|完了)(?![\p{L}\p{N}]).*$/iu;
@@ -107,6 +113,16 @@ export class PlanDraft {
   }
 
   /** Adds a task with empty lists; the caller fills in the rest. */
+  /**
+   * A task the document says will not be done ("Canceled", "Won't do"): imported as done, so that it does not run
+   * and its dependants do not wait for it, and the author is told.
+   */
+  cancelled(task: DraftTask, status: string, location: Location): void {
+    task.done = true;
+    task.extra['status'] = status;
+    this.warn('cancelled-task', `task ${task.id} is "${status}" in the document: imported as done (done: true), so it does not run and its dependants do not wait for it`, location);
+  }
+
   /** Gives a task whose id was made up the id its fields state ("**Task ID:** BILL-1"); false when that id is taken. */
   renameTask(task: DraftTask, id: string): boolean {
     if (!task.generatedId || this.#ids.has(id)) return false;
@@ -504,17 +520,12 @@ class Resolver {
       .replace(DONE_SUFFIX, '')
       .replace(/\s*(?:已完成|完成|完毕|结束)$/u, '')
       .replace(/\s+(?:tasks?|taken|aufgaben)$/i, '')
-      .replace(/^(?:tasks|tarefas|tareas|taken|aufgaben|t[aâ]ches|タスク)\s+/i, '')
+      .replace(TASK_WORD_BEFORE_ID, '')
       .replace(/\s*\([^)]*\)\s*$/, '')
       .trim();
     if (stripped !== text && stripped !== '') {
       const again = this.#one(stripped) ?? this.#range(stripped);
       if (again) return again;
-    }
-    const word = /^(?:task|taak|aufgabe|tache|tâche|tarea|tarefa|story|ticket|issue|item|step|任务|タスク|#)\s*#?\s*(\S+)$/i.exec(stripped);
-    if (word) {
-      const hit = this.#one(word[1]!);
-      if (hit) return hit;
     }
     const first = /^(\S+)\s+\S/.exec(stripped);
     if (first && looksLikeId(first[1]!) && this.#ids.has(first[1]!)) return {kind: 'tasks', ids: [first[1]!]};

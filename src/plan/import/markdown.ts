@@ -285,16 +285,21 @@ class MarkdownReader {
       return;
     }
     if (hasTaskChildren && (section.depth >= 2 || fileLevelGroup)) {
-      const g = this.#group(section, {kind: 'group', id: this.#draft.slugId(h.title, 'group').toLowerCase(), title: h.title, aliases: []});
+      const g = this.#plainGroup(section);
       this.#walk(section, g, inTaskList, false);
       return;
     }
     if (fileLevelGroup && hasTaskLists(section)) {
-      const g = this.#group(section, {kind: 'group', id: this.#draft.slugId(h.title, 'group').toLowerCase(), title: h.title, aliases: []});
+      const g = this.#plainGroup(section);
       this.#walk(section, g, inTaskList, false);
       return;
     }
     this.#walk(section, group, inTaskList, false);
+  }
+
+  /** A group from a heading with no group word; its id is made from `name` (the title unless given). */
+  #plainGroup(section: Section, name = section.heading!.title): DraftGroup {
+    return this.#group(section, {kind: 'group', id: this.#draft.slugId(name, 'group').toLowerCase(), title: section.heading!.title, aliases: []});
   }
 
   #group(section: Section, gh: GroupHead): DraftGroup {
@@ -717,8 +722,7 @@ class MarkdownReader {
       case 'status': {
         task.extra['status'] = text;
         if (isCancelledStatus(text)) {
-          this.#setDone(task, true, location, `${plain(label)}: ${text}`);
-          this.#draft.warn('cancelled-task', `task ${task.id} is "${text}" in the document: imported as done (done: true), so it does not run and its dependants do not wait for it`, location);
+          this.#draft.cancelled(task, text, location);
           return;
         }
         const done = parseDone(text);
@@ -950,17 +954,10 @@ class MarkdownReader {
     const readList = (block: Extract<Block, {type: 'list'}>, file: string, section: Section): void => {
       let g: DraftGroup | undefined;
       if (section.heading && section.depth >= 1) {
-        const h = section.heading;
-        const gh = parseGroupHead(h.title);
-        g = draft.groups.find((x) => x.location === h.location);
-        // "Cut-over (sequential)": the marker sets the mode and stays out of the id.
-        const name = h.title.replace(/\s*[(（][^)）]*[)）]\s*$/u, '') || h.title;
-        g ??= draft.addGroup({id: gh?.id ?? draft.slugId(name, 'group').toLowerCase(), title: gh?.title ?? h.title, location: h.location, aliases: gh?.aliases ?? []});
-        const mode = modeOf(h.title);
-        if (mode && g.mode === 'unspecified') {
-          g.mode = mode;
-          g.modeWhy = {quote: h.title, location: h.location};
-        }
+        const gh = parseGroupHead(section.heading.title);
+        // "Cut-over (sequential)": the marker sets the mode (in #group) and stays out of the id.
+        const name = section.heading.title.replace(/\s*[(（][^)）]*[)）]\s*$/u, '') || section.heading.title;
+        g = draft.groups.find((x) => x.location === section.heading!.location) ?? (gh ? this.#group(section, gh) : this.#plainGroup(section, name));
       }
       for (const item of block.items) {
         const head = parseItemHead(item);
@@ -1257,7 +1254,9 @@ class MarkdownReader {
       // Only words that mean a stage of one sequence: sessions, tracks and streams are usually side by side.
       const m = /^(wave|batch|phase|stage|step)-\d+$/.exec(g.id);
       if (!m || g.tasks.length === 0) continue;
-      byKind.set(m[1]!, [...(byKind.get(m[1]!) ?? []), g]);
+      const list = byKind.get(m[1]!);
+      if (list) list.push(g);
+      else byKind.set(m[1]!, [g]);
     }
     for (const [kind, groups] of byKind) {
       if (groups.length < 2 || groups.some((g) => g.deps.length > 0 || g.tasks.some((t) => t.deps.length > 0))) continue;
